@@ -1,0 +1,129 @@
+"""The app factory. ``create_app()`` builds everything from settings; importing connects nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from qinglang import __version__
+from qinglang.content.routes import router as content_router
+from qinglang.errors import QinglangError
+from qinglang.identity.routes import admin_router as account_admin_router
+from qinglang.identity.routes import router as identity_router
+from qinglang.rules.routes import router as rules_router
+from qinglang.runtime import Runtime, build_runtime
+from qinglang.settings import Settings, get_settings
+
+# Pydantic error types we raise ourselves and answer with their own code.
+_OWN_CODES = {"empty_text", "control_characters"}
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+    settings = settings or (runtime.settings if runtime else get_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_runtime:
+            app.state.runtime.close()
+
+    owns_runtime = runtime is None
+    app = FastAPI(
+        title="qinglang",
+        version=__version__,
+        description=(
+            "Governance of false and illegal information on an online content platform, "
+            "following the regulation's requirement IDs (R3.1-R15.2). Errors are "
+            "`{code, message, detail}` with a stable machine-readable `code`."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime or build_runtime(settings)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    _install_error_handlers(app)
+    for router in (identity_router, account_admin_router, rules_router, content_router):
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["public"], summary="Liveness")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(QinglangError)
+    async def domain_error(_: Request, error: QinglangError) -> JSONResponse:
+        return JSONResponse(error.to_dict(), status_code=error.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"loc": list(e.get("loc", ())), "type": e.get("type"), "message": e.get("msg")}
+            for e in error.errors()
+        ]
+        types = [p["type"] for p in problems]
+        if "json_invalid" in types:
+            return JSONResponse(
+                {"code": "invalid_json", "message": "the body is not valid JSON", "detail": problems},
+                status_code=400,
+            )
+        code = next((t for t in types if t in _OWN_CODES), None)
+        if code is None:
+            code = "unknown_field" if "extra_forbidden" in types else "invalid_input"
+        message = "; ".join(f"{'.'.join(map(str, p['loc'][1:] or p['loc']))}: {p['message']}" for p in problems)
+        return JSONResponse({"code": code, "message": message, "detail": problems}, status_code=422)
+
+
+class BodySizeLimit:
+    """Refuse bodies over the limit before they are read into memory (413 ``body_too_large``)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except _BodyTooLarge:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body: dict[str, Any] = {
+            "code": "body_too_large",
+            "message": f"request bodies are limited to {self.max_bytes} bytes",
+        }
+        response = JSONResponse(body, status_code=413)
+        await response({"type": "http"}, _empty_receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _empty_receive() -> Message:
+    return {"type": "http.disconnect"}

@@ -1,0 +1,32 @@
+"""The ``qinglang`` command. One module per command group; each exposes ``register(app, bench)``.
+
+Commands are thin: they open a unit of work (``qinglang.db.transaction``), call services and
+print. Nothing connects until a command runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+COMMAND_MODULES = (
+    "qinglang.cli.server",
+    "qinglang.cli.database",
+    "qinglang.cli.accounts",
+)
+
+app = typer.Typer(
+    help="qinglang: governance of false and illegal information (see README.md).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+bench = typer.Typer(help="Benchmarks: throughput and latency percentiles.", no_args_is_help=True)
+app.add_typer(bench, name="bench")
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(_name).register(app, bench)
+
+
+def main() -> None:
+    app()

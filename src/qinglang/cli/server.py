@@ -1,0 +1,39 @@
+"""``qinglang serve`` and ``qinglang openapi``."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+
+def register(app: typer.Typer, bench: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+        port: int = typer.Option(8000, help="Port to listen on."),
+        workers: int = typer.Option(1, min=1, help="Worker processes (PostgreSQL only: SQLite has one writer)."),
+        migrate: bool = typer.Option(True, help="Bring the database schema up to date first."),
+    ) -> None:
+        """Serve the HTTP API (and the web console) with the settings from the environment."""
+        import uvicorn
+
+        from qinglang.cli.database import migrate_database
+        from qinglang.settings import get_settings
+
+        settings = get_settings()
+        if migrate:
+            migrate_database(settings)
+        if settings.is_sqlite and workers > 1:
+            typer.echo("SQLite has a single writer: serving with 1 worker.", err=True)
+            workers = 1
+        typer.echo(f"qinglang on http://{host}:{port} (database: {settings.database_url.split('@')[-1]})")
+        uvicorn.run("qinglang.app:create_app", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning", access_log=False)
+
+    @app.command()
+    def openapi() -> None:
+        """Print the OpenAPI document of the HTTP API."""
+        from qinglang.app import create_app
+
+        typer.echo(json.dumps(create_app().openapi(), ensure_ascii=False, indent=2))

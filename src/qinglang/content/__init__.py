@@ -1,0 +1,1 @@
+"""Posts, replies, private messages and danmaku (R15.1), with their lifecycle states."""

@@ -1,0 +1,72 @@
+"""A small demo platform: staff, verified users (one of them a minor), posts, replies, a message
+and danmaku. Every item goes through the submission pipeline like real traffic.
+
+The identity numbers are synthetic (valid check digits, no real person).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qinglang import pipeline
+from qinglang.content.models import ContentKind
+from qinglang.identity import service as identity_service
+from qinglang.identity.id_numbers import check_digit
+from qinglang.identity.models import Account, Role
+from qinglang.rules import service as rules_service
+from qinglang.rules.models import DocumentSlug
+from qinglang.runtime import Runtime
+
+DEMO_PASSWORD = "qinglang-demo"
+
+# handle, role, mobile, (name, first 17 digits of a synthetic identity number) or None
+_ACCOUNTS = (
+    ("admin", Role.ADMIN, "13800000001", None),
+    ("reviewer", Role.REVIEWER, "13800000002", ("审核员", "11010519800101001")),
+    ("authority", Role.AUTHORITY, "13800000003", None),
+    ("alice", Role.USER, "13900000001", ("张三", "11010519900307002")),
+    ("bob", Role.USER, "13900000002", ("李四", "31011519880808003")),
+    ("xiaoming", Role.USER, "13900000003", ("王小明", "44030620120601004")),  # a minor
+    ("carol", Role.USER, "13900000004", None),  # registered, identity not verified
+)
+
+_POSTS = (
+    ("alice", "春天的公园", "今天去公园散步，樱花开了，很多人在拍照。周末天气不错，推荐大家去看看。"),
+    ("bob", "本周社区活动", "社区图书馆周六上午有亲子阅读活动，免费参加，欢迎带孩子来。"),
+    ("alice", None, "Tried the new noodle place downtown. Friendly staff and fair prices."),
+)
+
+
+def load_demo(session: Session, runtime: Runtime, *, only_if_empty: bool = False) -> list[tuple[str, str]]:
+    if only_if_empty and session.scalar(select(func.count(Account.id))):
+        return []
+    settings = runtime.settings
+    agreement = rules_service.current(session, DocumentSlug.USER_AGREEMENT)
+    accounts: dict[str, Account] = {}
+    for handle, role, mobile, identity in _ACCOUNTS:
+        account = identity_service.register(
+            session, settings, handle=handle, password=DEMO_PASSWORD, mobile=mobile, role=role
+        )
+        if identity is not None:
+            name, first17 = identity
+            identity_service.verify_identity(
+                session, settings, runtime.verifier, account,
+                name=name, id_number=first17 + check_digit(first17), mobile=mobile,
+            )
+            rules_service.accept_agreement(session, account.id, agreement.version)
+        accounts[handle] = account
+
+    def submit(author: str, draft: pipeline.Draft) -> int:
+        return pipeline.submit(session, settings, runtime.gate, accounts[author], draft).id
+
+    first_post = None
+    for author, title, body in _POSTS:
+        post_id = submit(author, pipeline.Draft(kind=ContentKind.POST, title=title, body=body))
+        first_post = first_post or post_id
+    reply = submit("bob", pipeline.Draft(kind=ContentKind.REPLY, parent_id=first_post, body="照片拍得真好！"))
+    submit("alice", pipeline.Draft(kind=ContentKind.REPLY, parent_id=reply, body="谢谢，下次一起去。"))
+    submit("alice", pipeline.Draft(kind=ContentKind.MESSAGE, recipient_handle="bob", body="周六图书馆见？"))
+    for offset, text in ((1500, "前方高能"), (3200, "这段太好看了"), (3300, "哈哈哈")):
+        submit("xiaoming", pipeline.Draft(kind=ContentKind.DANMAKU, video_id="BV1demo", offset_ms=offset, body=text))
+    return [(handle, str(role)) for handle, role, _, _ in _ACCOUNTS]

@@ -1,0 +1,89 @@
+"""Typed settings, read from the environment (prefix ``QINGLANG_``) and nothing else.
+
+Nothing here connects to anything; ``get_settings()`` is called by the app factory, the CLI
+and tests, never at import time.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_VAR_DIR = Path("var")
+INSECURE_SECRETS = {"", "changeme", "secret", "change-me"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QINGLANG_", extra="ignore")
+
+    environment: str = Field("embedded", description="'embedded' (default) or 'production'.")
+    var_dir: Path = DEFAULT_VAR_DIR
+    database_url: str = ""
+    secret_key: str = Field(
+        "",
+        description=(
+            "Key for the HMAC of identity numbers and mobile numbers. Embedded mode creates "
+            "one in var/secret.key; production refuses to start without it."
+        ),
+    )
+
+    # Identity (R10.2)
+    max_accounts_per_identity: int = Field(3, ge=1, le=100)
+    minor_age: int = Field(18, ge=1, le=30)
+    identity_verifier: str = Field("offline", description="'offline' or 'module:attribute'.")
+    token_ttl_hours: int = Field(24 * 30, ge=1)
+    # scrypt's N; tests lower it to keep the suite fast, production keeps the default.
+    password_hash_cost: int = Field(2**14, ge=2**10)
+
+    # Request bounds
+    max_body_bytes: int = Field(64 * 1024, ge=1024)
+    max_text_chars: int = Field(10_000, ge=100)
+    max_title_chars: int = Field(200, ge=10)
+    max_danmaku_chars: int = Field(100, ge=10)
+
+    # Evidence retention (R14.3): 6 months is the legal minimum, not just a default.
+    evidence_retention_days: int = Field(183, ge=183)
+
+    @field_validator("environment")
+    @classmethod
+    def _known_environment(cls, value: str) -> str:
+        if value not in {"embedded", "production"}:
+            raise ValueError("environment must be 'embedded' or 'production'")
+        return value
+
+    @model_validator(mode="after")
+    def _fill_embedded_defaults(self) -> Settings:
+        if not self.database_url:
+            if self.environment == "production":
+                raise ValueError("QINGLANG_DATABASE_URL is required in production")
+            self.database_url = f"sqlite:///{self.var_dir / 'qinglang.db'}"
+        if self.secret_key in INSECURE_SECRETS:
+            if self.environment == "production":
+                raise ValueError("QINGLANG_SECRET_KEY must be set to a random value in production")
+            self.secret_key = _embedded_secret(self.var_dir)
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _embedded_secret(var_dir: Path) -> str:
+    """One random key per installation, kept beside the embedded database."""
+    path = var_dir / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,111 @@
+"""Test isolation: one database built by the migrations per run, one rolled-back transaction per
+test. ``QINGLANG_TEST_DATABASE_URL`` picks the engine (a fresh SQLite file by default; CI also
+runs the suite on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from qinglang import migrations
+from qinglang.app import create_app
+from qinglang.db import make_engine, make_sessionmaker, transaction
+from qinglang.deps import db_session
+from qinglang.identity.verifier import OfflineVerifier
+from qinglang.pipeline import PublishGate
+from qinglang.rules import service as rules_service
+from qinglang.runtime import Runtime
+from qinglang.settings import Settings
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("QINGLANG_TEST_DATABASE_URL", "")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def reset_postgres(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        database_url=_test_database_url(tmp_path_factory),
+        var_dir=tmp_path_factory.mktemp("var"),
+        secret_key="test-secret-key-" + "x" * 32,
+        password_hash_cost=1024,  # the default is deliberately slow; tests need speed, not strength
+    )
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings.database_url)
+    if engine.dialect.name == "postgresql":
+        try:
+            reset_postgres(engine)
+        except sa.exc.OperationalError as error:
+            if os.environ.get("CI"):
+                raise
+            pytest.skip(f"PostgreSQL is not reachable at {settings.database_url}: {error}")
+    migrations.upgrade(engine)
+    with transaction(make_sessionmaker(engine)) as session:
+        rules_service.install_shipped_documents(session)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A session whose commits are savepoints inside one transaction rolled back after the test."""
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def runtime(settings: Settings, engine: Engine) -> Runtime:
+    factory = make_sessionmaker(engine)
+    return Runtime(settings=settings, engine=engine, sessions=factory, read_sessions=factory,
+                   verifier=OfflineVerifier(), gate=PublishGate())
+
+
+@pytest.fixture
+def app(runtime: Runtime, db: Session):  # noqa: ANN201 - FastAPI app
+    app = create_app(runtime=runtime)
+
+    def test_session() -> Iterator[Session]:
+        try:
+            yield db
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+
+    app.dependency_overrides[db_session] = test_session
+    return app
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # noqa: ANN001
+    with TestClient(app) as test_client:
+        yield test_client
