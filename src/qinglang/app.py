@@ -82,7 +82,11 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 class BodySizeLimit:
-    """Refuse bodies over the limit before they are read into memory (413 ``body_too_large``)."""
+    """Refuse bodies over the limit before the app sees them (413 ``body_too_large``).
+
+    The body is buffered here (it is small by definition) because an error raised while the
+    framework reads it would be reported as a parse error, not as a size refusal.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -96,21 +100,31 @@ class BodySizeLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._refuse(send)
             return
-        received = 0
-
-        async def counting_receive() -> Message:
-            nonlocal received
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _BodyTooLarge
-            return message
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._refuse(send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
 
-        try:
-            await self.app(scope, counting_receive, send)
-        except _BodyTooLarge:
-            await self._refuse(send)
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send) -> None:
         body: dict[str, Any] = {
@@ -119,10 +133,6 @@ class BodySizeLimit:
         }
         response = JSONResponse(body, status_code=413)
         await response({"type": "http"}, _empty_receive, send)
-
-
-class _BodyTooLarge(Exception):
-    pass
 
 
 async def _empty_receive() -> Message:

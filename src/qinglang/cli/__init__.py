@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "qinglang.cli.server",
     "qinglang.cli.database",
     "qinglang.cli.accounts",
+    "qinglang.cli.bench_submit",
 )
 
 app = typer.Typer(

@@ -163,12 +163,28 @@ def accepted_version(session: Session, account_id: int) -> int | None:
 
 
 def ensure_current_agreement_accepted(session: Session, account_id: int) -> None:
-    agreement = current(session, DocumentSlug.USER_AGREEMENT)
-    if accepted_version(session, account_id) != agreement.version:
+    # One query on the hot path of every submission: the current version and whether it is
+    # accepted.
+    accepted = (
+        select(AgreementAcceptance.id)
+        .where(AgreementAcceptance.account_id == account_id,
+               AgreementAcceptance.document_id == RuleDocument.id)
+        .exists()
+    )
+    row = session.execute(
+        select(RuleDocument.version, accepted)
+        .where(RuleDocument.slug == DocumentSlug.USER_AGREEMENT)
+        .order_by(RuleDocument.version.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        raise NotFound("no user agreement has been published", code="document_not_found")
+    version_number, is_accepted = row
+    if not is_accepted:
         raise Forbidden(
-            f"accept version {agreement.version} of the user agreement first",
+            f"accept version {version_number} of the user agreement first",
             code="agreement_required",
-            detail={"current_version": agreement.version},
+            detail={"current_version": version_number},
         )
 
 
