@@ -33,7 +33,10 @@ def test_upgrade_builds_every_table_the_models_declare(fresh_engine) -> None:
     migrations.load_models()
     tables = set(sa.inspect(fresh_engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
-    assert migrations.current_revision(fresh_engine) is not None
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(migrations.alembic_config()).get_heads())
+    assert set(migrations.current_revisions(fresh_engine)) == heads
 
 
 def test_downgrade_to_base_and_upgrade_again(fresh_engine) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+import importlib
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -12,13 +13,16 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qinglang import __version__
-from qinglang.content.routes import router as content_router
 from qinglang.errors import QinglangError
-from qinglang.identity.routes import admin_router as account_admin_router
-from qinglang.identity.routes import router as identity_router
-from qinglang.rules.routes import router as rules_router
 from qinglang.runtime import Runtime, build_runtime
 from qinglang.settings import Settings, get_settings
+
+# Each domain's routes module exposes ``routers``; one line here per domain.
+ROUTE_MODULES = (
+    "qinglang.identity.routes",
+    "qinglang.rules.routes",
+    "qinglang.content.routes",
+)
 
 # Pydantic error types we raise ourselves and answer with their own code.
 _OWN_CODES = {"empty_text", "control_characters"}
@@ -47,8 +51,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.runtime = runtime or build_runtime(settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     _install_error_handlers(app)
-    for router in (identity_router, account_admin_router, rules_router, content_router):
-        app.include_router(router)
+    for name in ROUTE_MODULES:
+        for router in importlib.import_module(name).routers:
+            app.include_router(router)
 
     @app.get("/healthz", tags=["public"], summary="Liveness")
     def healthz() -> dict[str, str]:

@@ -113,3 +113,6 @@ def item_history(item_id: int, account: CurrentAccount, session: DbSession) -> s
         item=schemas.ContentItem.model_validate(item),
         changes=[schemas.StateChange.model_validate(c) for c in content_service.history(session, item_id)],
     )
+
+
+routers = (router,)

@@ -139,3 +139,6 @@ def change_role(account_id: int, body: schemas.RoleChange, admin: Admin, session
         session, identity_service.get(session, account_id), actor=admin, role=body.role, reason=body.reason
     )
     return schemas.AccountEvent.model_validate(event)
+
+
+routers = (router, admin_router)

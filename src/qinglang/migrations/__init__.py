@@ -1,5 +1,8 @@
 """Alembic migrations, run the same way on SQLite and PostgreSQL.
 
+Each domain's tables come in its own revision branching from ``0001`` (so domains can be
+built side by side); ``upgrade`` goes to all heads.
+
 ``upgrade(engine)`` is what ``qinglang migrate``, the demo and the test suite call: the schema
 is always the one the migrations build, never ``create_all``.
 """
@@ -35,7 +38,7 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
@@ -43,8 +46,8 @@ def downgrade(engine: Engine, revision: str) -> None:
     command.downgrade(alembic_config(engine), revision)
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> tuple[str, ...]:
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return MigrationContext.configure(connection).get_current_heads()

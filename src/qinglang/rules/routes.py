@@ -41,3 +41,6 @@ def publish_version(slug: DocumentSlug, body: schemas.RuleDocumentCreate, admin:
                     session: DbSession) -> schemas.RuleDocument:
     document = rules_service.publish(session, slug, body.body_md, summary=body.summary, publisher_id=admin.id)
     return schemas.RuleDocument.model_validate(document)
+
+
+routers = (router,)
