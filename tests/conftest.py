@@ -19,8 +19,11 @@ from qinglang import migrations
 from qinglang.app import create_app
 from qinglang.db import make_engine, make_sessionmaker, transaction
 from qinglang.deps import db_session
+from qinglang.detection.cascade import Detector
 from qinglang.identity.verifier import OfflineVerifier
-from qinglang.pipeline import PublishGate
+from qinglang.pipeline import PolicyGate
+from qinglang.policy import service as policy_service
+from qinglang.policy.service import PolicyHolder
 from qinglang.rules import service as rules_service
 from qinglang.runtime import Runtime
 from qinglang.settings import Settings
@@ -64,6 +67,7 @@ def engine(settings: Settings) -> Iterator[Engine]:
     migrations.upgrade(engine)
     with transaction(make_sessionmaker(engine)) as session:
         rules_service.install_shipped_documents(session)
+        policy_service.install_shipped_policy(session)
     yield engine
     engine.dispose()
 
@@ -82,11 +86,18 @@ def db(engine: Engine) -> Iterator[Session]:
         connection.close()
 
 
+@pytest.fixture(scope="session")
+def detector() -> Detector:
+    """Built once: it compiles the lexicon automaton and loads the shipped models."""
+    return Detector()
+
+
 @pytest.fixture
-def runtime(settings: Settings, engine: Engine) -> Runtime:
+def runtime(settings: Settings, engine: Engine, detector: Detector) -> Runtime:
     factory = make_sessionmaker(engine)
+    policies = PolicyHolder(ttl=0)  # tests publish policies and expect them in force at once
     return Runtime(settings=settings, engine=engine, sessions=factory, read_sessions=factory,
-                   verifier=OfflineVerifier(), gate=PublishGate())
+                   verifier=OfflineVerifier(), policies=policies, gate=PolicyGate(detector, policies))
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 import importlib
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -22,6 +22,11 @@ ROUTE_MODULES = (
     "qinglang.identity.routes",
     "qinglang.rules.routes",
     "qinglang.content.routes",
+    "qinglang.policy.routes",
+    "qinglang.review.routes",
+    "qinglang.evidence.routes",
+    "qinglang.stream.routes",
+    "qinglang.authority.routes",
 )
 
 # Pydantic error types we raise ourselves and answer with their own code.

@@ -1,26 +1,36 @@
 """The submission pipeline: the one path every post, reply, message and danmaku takes.
 
-    submit ──► may the author use this service? ──► store (pending) ──► gate ──► apply state
+    submit ──► may the author use this service? ──► store (pending)
+           ──► gate: detect + context → facts ──► policy (pure) → verdict ──► apply (state, case,
+               fingerprints, decision record) ──► the caller's transaction commits
 
 Read this module first. Routes, the CLI and the demo call ``submit``; nothing else creates
-content. The gate is the pluggable pre-publication review (R9.4): detection and policy plug in
-here without touching the routes. Until they do, ``PublishGate`` publishes everything.
+content. The gate is the pluggable pre-publication review (R9.4): ``PolicyGate`` runs the
+detection cascade and the policy in force; ``PublishGate`` allows everything (for benchmarks
+that isolate the platform core). The same ``PolicyGate.facts`` serves post review (R9.5) and
+real-time inspection (R9.6), so all three judge an item the same way.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from qinglang import apply
+from qinglang.content import fingerprints
 from qinglang.content import service as content_service
-from qinglang.content.models import ContentItem, ContentKind, ContentState
+from qinglang.content.models import ContentItem, ContentKind
+from qinglang.detection.signals import Signals
 from qinglang.errors import InvalidInput
 from qinglang.identity import service as identity_service
 from qinglang.identity.models import Account, AccountStatus, Feature
+from qinglang.policy.engine import Verdict, evaluate
+from qinglang.policy.facts import Facts
+from qinglang.policy.service import PolicyHolder
 from qinglang.rules import service as rules_service
-from qinglang.rules.service import CitedRule
 from qinglang.settings import Settings
 
 _FEATURE_OF_KIND = {
@@ -44,37 +54,70 @@ class Draft:
 
 @dataclass(frozen=True)
 class GateContext:
-    """What the gate may consider besides the item: who wrote it, and for whom."""
+    """What the gate may consider besides the item: who wrote it, and at which stage."""
 
-    author: Account
     author_is_minor: bool | None
-    settings: Settings
-
-
-@dataclass
-class GateOutcome:
-    state: ContentState
-    reason: str | None = None
-    rule: CitedRule | None = None
-    labels: list[str] = field(default_factory=list)
-    details: dict = field(default_factory=dict)
+    author_tier: str = "standard"
+    stage: str = "pre_publication"
+    reach: int = 0
 
 
 class Gate(Protocol):
     name: str
 
-    def review(self, session: Session, item: ContentItem, context: GateContext) -> GateOutcome:
-        """Return the pre-publication verdict for a pending item. Must not commit."""
+    def review(self, session: Session, item: ContentItem, context: GateContext) -> tuple[Verdict, Facts]:
+        """Return the verdict on an item and the facts it rests on. Must not change state."""
         ...
 
 
 class PublishGate:
-    """Publishes everything: the gate in force until a review gate is installed."""
+    """Allows everything: isolates the platform core in benchmarks. Not for production."""
 
     name = "publish-all"
 
-    def review(self, session: Session, item: ContentItem, context: GateContext) -> GateOutcome:
-        return GateOutcome(state=ContentState.PUBLISHED)
+    def review(self, session: Session, item: ContentItem, context: GateContext) -> tuple[Verdict, Facts]:
+        return Verdict(action="allow", policy_version="none"), Facts(signals=Signals(), kind=str(item.kind))
+
+
+class PolicyGate:
+    """Detection cascade + fingerprint bank + the policy in force (R9.4, R9.5, R9.6)."""
+
+    name = "policy"
+
+    def __init__(self, detector: object, policies: PolicyHolder) -> None:
+        self.detector = detector
+        self.policies = policies
+        self.thresholds = operating_points(detector)
+
+    def facts(self, session: Session, item: ContentItem, context: GateContext) -> Facts:
+        signals = self.detector.detect(item.body, item.title, None, str(item.kind))  # type: ignore[attr-defined]
+        return Facts(
+            signals=signals, kind=str(item.kind), stage=context.stage, thresholds=self.thresholds,
+            author_minor=context.author_is_minor, author_tier=context.author_tier, reach=context.reach,
+            copy_of_removed=fingerprints.find_removed_original(session, item.body, exclude_id=item.id),
+        )
+
+    def review(self, session: Session, item: ContentItem, context: GateContext) -> tuple[Verdict, Facts]:
+        facts = self.facts(session, item, context)
+        return evaluate(self.policies.get(session), facts), facts
+
+
+def operating_points(detector: object) -> Mapping[str, Mapping[str, float]]:
+    """Per category, the scores the policy calls ``block`` and ``review``.
+
+    Trained classifiers carry their own (chosen on validation data); the rule-scored categories
+    block on one explicit curated term and review from the detector's flag threshold.
+    """
+    from qinglang.detection import cascade
+
+    points: dict[str, dict[str, float]] = {
+        category: {"block": cascade.BLOCK_FIRST, "review": cascade.RULE_THRESHOLD}
+        for category in getattr(detector, "thresholds", {})
+    }
+    suite = getattr(detector, "suite", None)
+    for category, levels in (getattr(suite, "thresholds", None) or {}).items():
+        points[category] = {"block": float(levels["block"]), "review": float(levels["review"])}
+    return points
 
 
 def submit(session: Session, settings: Settings, gate: Gate, author: Account, draft: Draft) -> ContentItem:
@@ -85,17 +128,10 @@ def submit(session: Session, settings: Settings, gate: Gate, author: Account, dr
         session, kind=draft.kind, author_id=author.id, body=draft.body, title=draft.title,
         **_placement(session, author, draft),
     )
-    context = GateContext(
-        author=author,
-        author_is_minor=identity_service.is_minor(author, settings),
-        settings=settings,
-    )
-    outcome = gate.review(session, item, context)
-    item.labels = sorted(set(item.labels) | set(outcome.labels))
-    content_service.transition(
-        session, item, outcome.state, source=f"gate:{gate.name}", reason=outcome.reason,
-        rule=outcome.rule, details=outcome.details,
-    )
+    context = GateContext(author_is_minor=identity_service.is_minor(author, settings))
+    verdict, facts = gate.review(session, item, context)
+    apply.apply_verdict(session, settings, item, verdict, facts=facts, stage=context.stage,
+                        source=f"gate:{gate.name}")
     return item
 
 
@@ -131,3 +167,45 @@ def _placement(session: Session, author: Account, draft: Draft) -> dict:
     if draft.kind == ContentKind.DANMAKU:
         return {"video_id": draft.video_id, "offset_ms": draft.offset_ms}
     return {}
+
+
+# ---- the later life of an item: human decisions --------------------------------------------
+
+_HUMAN_RECOMMENDATION = {"allow": "neutral", "label": "resist", "limit": "resist", "block": "prohibit"}
+
+
+def human_verdict(action: str, labels: list[str], rule: rules_service.CitedRule, reviewer_id: int,
+                  categories: tuple[str, ...], severity: str) -> Verdict:
+    """A reviewer's decision as a verdict, so it is applied and recorded like any other."""
+    from qinglang.policy.engine import Reason
+
+    reason = Reason(
+        policy_rule=f"reviewer:{reviewer_id}", action=action, category=categories[0] if categories else None,
+        cites=rule.rule_id, cites_version=rule.version,
+        requirement=rule.requirements[0] if rule.requirements else "R11.1",
+        severity=severity, score=None, evidence=(),
+    )
+    return Verdict(action=action, policy_version="human", labels=tuple(sorted(labels)),
+                   recommendation=_HUMAN_RECOMMENDATION[action], severity=severity, reasons=(reason,))
+
+
+def decide_case(session: Session, settings: Settings, case_id: int, reviewer: Account, *, decision: str,
+                rule_id: str, labels: list[str], note: str | None) -> tuple[object, bool]:
+    """A reviewer decides a case (R11.1). When the case is final its verdict is applied at once:
+    a removal takes the item off every read path in this same transaction (R14.1)."""
+    from qinglang.review import service as review_service
+
+    rule = rules_service.resolve_rule(session, rule_id)
+    case = review_service.get(session, case_id)
+    stored, final = review_service.record_decision(
+        session, case, reviewer, action=decision, labels=labels, rule_id=rule.rule_id,
+        rule_version=rule.version, note=note,
+    )
+    if final:
+        action = review_service.DECISIONS[decision]
+        verdict = human_verdict(action, labels, rule, reviewer.id, tuple(case.categories), case.severity)
+        item = content_service.get(session, case.content_id)
+        apply.apply_verdict(session, settings, item, verdict, stage="review", source="review",
+                            actor_id=reviewer.id,
+                            facts=Facts(signals=Signals(), kind=str(item.kind), stage="review"))
+    return stored, final

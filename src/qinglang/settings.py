@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     max_title_chars: int = Field(200, ge=10)
     max_danmaku_chars: int = Field(100, ge=10)
 
+    # Human review (R11.1, R11.2)
+    review_claim_minutes: int = Field(15, ge=1, le=240, description="How long a claim locks a case.")
+    review_sla_hours: dict[str, float] = Field(
+        default_factory=lambda: {"severe": 1, "high": 4, "normal": 24, "low": 72},
+        description="Time to decision per severity; overdue cases come first in the queue.",
+    )
+    reviewer_productive_hours: float = Field(6.5, gt=0, le=24, description="Review hours per reviewer-day.")
+
     # Evidence retention (R14.3): 6 months is the legal minimum, not just a default.
     evidence_retention_days: int = Field(183, ge=183)
 

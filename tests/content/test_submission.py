@@ -63,7 +63,7 @@ def test_every_state_change_is_kept(client) -> None:
     history = client.get(f"/v1/content/{post['id']}/history", headers=alice.headers).json()
     assert [(c["from_state"], c["to_state"]) for c in history["changes"]] == [
         (None, "pending"), ("pending", "published")]
-    assert history["changes"][1]["source"] == "gate:publish-all"
+    assert history["changes"][1]["source"] == "gate:policy"
     stranger = publisher(client)
     assert client.get(f"/v1/content/{post['id']}/history", headers=stranger.headers).status_code == 404
 

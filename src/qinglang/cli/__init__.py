@@ -15,6 +15,11 @@ COMMAND_MODULES = (
     "qinglang.cli.database",
     "qinglang.cli.accounts",
     "qinglang.cli.bench_submit",
+    "qinglang.cli.policy",
+    "qinglang.cli.stream",
+    "qinglang.cli.evidence",
+    "qinglang.cli.authority",
+    "qinglang.cli.detection",
 )
 
 app = typer.Typer(

@@ -11,6 +11,7 @@ def migrate_database(settings: Settings) -> None:
     """Upgrade the schema and publish the shipped rule documents where none exist yet."""
     from qinglang import migrations
     from qinglang.db import make_engine, make_sessionmaker, transaction
+    from qinglang.policy import service as policy_service
     from qinglang.rules import service as rules_service
 
     if settings.is_sqlite:
@@ -21,6 +22,9 @@ def migrate_database(settings: Settings) -> None:
         with transaction(make_sessionmaker(engine)) as session:
             for document in rules_service.install_shipped_documents(session):
                 typer.echo(f"published {document.slug} v{document.version}")
+            # The policy cites the published rules, so it comes after them.
+            if (policy := policy_service.install_shipped_policy(session)) is not None:
+                typer.echo(f"published policy {policy.name} v{policy.version}")
     finally:
         engine.dispose()
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from qinglang.db import Base, BigId, JSONDoc, UTCDateTime, utcnow
@@ -51,6 +51,8 @@ class ContentItem(Base):
     offset_ms: Mapped[int | None]
     state: Mapped[ContentState] = mapped_column(String(16), default=ContentState.PENDING)
     labels: Mapped[list[str]] = mapped_column(JSONDoc, default=list)
+    # Governance mode for recommendation (R12.1): encourage, neutral, resist or prohibit.
+    recommendation: Mapped[str] = mapped_column(String(16), default="neutral", server_default="neutral")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -73,3 +75,24 @@ class ContentStateChange(Base):
     rule_version: Mapped[int | None]
     details: Mapped[dict] = mapped_column(JSONDoc, default=dict)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ContentFingerprint(Base):
+    """MinHash signatures of removed items (R14.2), indexed by LSH band; see ``content.fingerprints``."""
+
+    __tablename__ = "content_fingerprints"
+    __table_args__ = tuple(Index(f"ix_content_fingerprints_band{n}", f"band{n}") for n in range(8))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    content_id: Mapped[int] = mapped_column(ForeignKey("content_items.id"), index=True)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    band0: Mapped[int] = mapped_column(BigInteger)
+    band1: Mapped[int] = mapped_column(BigInteger)
+    band2: Mapped[int] = mapped_column(BigInteger)
+    band3: Mapped[int] = mapped_column(BigInteger)
+    band4: Mapped[int] = mapped_column(BigInteger)
+    band5: Mapped[int] = mapped_column(BigInteger)
+    band6: Mapped[int] = mapped_column(BigInteger)
+    band7: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

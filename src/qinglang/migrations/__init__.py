@@ -21,6 +21,11 @@ MODEL_MODULES = (
     "qinglang.identity.models",
     "qinglang.rules.models",
     "qinglang.content.models",
+    "qinglang.policy.models",
+    "qinglang.review.models",
+    "qinglang.evidence.models",
+    "qinglang.stream.models",
+    "qinglang.authority.models",
 )
 
 

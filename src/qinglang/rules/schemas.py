@@ -9,7 +9,9 @@ from qinglang.schemas import RequestModel, ResponseModel, Text
 
 
 class RuleDocumentCreate(RequestModel):
-    body_md: Text = Field(max_length=200_000, description="Markdown; rules are headings like '### [FI-1] Title (R7.2)'.")
+    body_md: Text = Field(
+        max_length=200_000, description="Markdown; rules are headings like '### [FI-1] Title (R7.2)'."
+    )
     summary: str | None = Field(None, max_length=2000, description="What changed in this version.")
 
 

@@ -1,0 +1,110 @@
+"""Applying a verdict: the only code that changes state because of a decision.
+
+Automated verdicts (pre-publication review, post review, real-time inspection) and human ones
+(review decisions, later complaint outcomes and appeals) all come through ``apply_verdict``,
+so an item's whole life can be read from its decision records, state changes and evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from qinglang.content import fingerprints
+from qinglang.content import service as content_service
+from qinglang.content.models import VISIBLE_STATES, ContentItem, ContentState
+from qinglang.policy import service as policy_service
+from qinglang.policy.engine import RECOMMENDATION_MODES, Verdict
+from qinglang.policy.facts import Facts
+from qinglang.policy.models import Decision
+from qinglang.review import service as review_service
+from qinglang.rules.service import CitedRule
+from qinglang.settings import Settings
+
+_TAKEN_DOWN = (ContentState.BLOCKED, ContentState.REMOVED)
+
+
+@dataclass(frozen=True)
+class Applied:
+    decision: Decision
+    state_before: str
+    state_after: str
+    case_id: int | None
+
+
+def target_state(current: ContentState, action: str, *, human: bool) -> ContentState:
+    """Where an item goes. Machines only ever tighten an item's state (a held item waits for its
+    reviewer); a human decision sets it, which is also how a reversed removal restores an item."""
+    if action == "block":
+        return ContentState.BLOCKED if current == ContentState.PENDING else ContentState.REMOVED
+    if human:
+        return {"hold": ContentState.HELD, "limit": ContentState.LIMITED}.get(action, ContentState.PUBLISHED)
+    if current in (*_TAKEN_DOWN, ContentState.HELD, ContentState.DELETED):
+        return current
+    if action == "hold":
+        return ContentState.HELD
+    if action == "limit":
+        return ContentState.LIMITED
+    return ContentState.PUBLISHED if current == ContentState.PENDING else current
+
+
+def apply_verdict(
+    session: Session,
+    settings: Settings,
+    item: ContentItem,
+    verdict: Verdict,
+    *,
+    facts: Facts,
+    stage: str,
+    source: str,
+    actor_id: int | None = None,
+    reach: int = 0,
+) -> Applied:
+    human = actor_id is not None
+    before = ContentState(item.state)
+    after = target_state(before, verdict.action, human=human)
+    decision = Decision(
+        content_id=item.id, stage=stage, source=source, actor_id=actor_id, action=verdict.action,
+        policy_version=verdict.policy_version, facts=policy_service.facts_to_json(facts),
+        verdict=verdict.to_json(), model_versions=dict(facts.signals.model_versions),
+    )
+    session.add(decision)
+
+    if human:
+        item.labels = sorted(verdict.labels)
+        item.recommendation = verdict.recommendation
+    else:
+        item.labels = sorted(set(item.labels) | set(verdict.labels))
+        if RECOMMENDATION_MODES.index(verdict.recommendation) > RECOMMENDATION_MODES.index(item.recommendation):
+            item.recommendation = verdict.recommendation
+    if after in _TAKEN_DOWN:
+        item.recommendation = "prohibit"
+
+    if after != before:
+        primary = verdict.primary
+        rule = (CitedRule(primary.cites, primary.cites_version or 0, "", primary.policy_rule, (primary.requirement,))
+                if primary else None)
+        content_service.transition(
+            session, item, after, source=source, actor_id=actor_id,
+            reason=primary.policy_rule if primary else None, rule=rule,
+            details={"action": verdict.action, "policy_version": verdict.policy_version},
+        )
+        if after in _TAKEN_DOWN and facts.copy_of_removed is None:
+            # R14.2: copies are refused from now on. A copy itself is not added: its original is
+            # in the bank already, and restoring the original must free its copies too.
+            fingerprints.add(session, item.id, item.body)
+        elif before in _TAKEN_DOWN:
+            fingerprints.revoke(session, item.id)
+
+    case_id = None
+    if not human and verdict.action == "hold":
+        case = review_service.open_case(session, settings, content_id=item.id, verdict=verdict, stage=stage,
+                                        blocking=after == ContentState.HELD, reach=reach)
+        case_id = case.id
+    session.flush()
+    return Applied(decision, str(before), str(after), case_id)
+
+
+def is_visible(item: ContentItem) -> bool:
+    return item.state in VISIBLE_STATES
