@@ -20,12 +20,13 @@ from qinglang.app import create_app
 from qinglang.db import make_engine, make_sessionmaker, transaction
 from qinglang.deps import db_session
 from qinglang.detection.cascade import Detector
+from qinglang.detection.service import DetectorHolder
 from qinglang.identity.verifier import OfflineVerifier
 from qinglang.pipeline import PolicyGate
 from qinglang.policy import service as policy_service
 from qinglang.policy.service import PolicyHolder
 from qinglang.rules import service as rules_service
-from qinglang.runtime import Runtime
+from qinglang.runtime import Runtime, detector_factory
 from qinglang.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -95,9 +96,12 @@ def detector() -> Detector:
 @pytest.fixture
 def runtime(settings: Settings, engine: Engine, detector: Detector) -> Runtime:
     factory = make_sessionmaker(engine)
-    policies = PolicyHolder(ttl=0)  # tests publish policies and expect them in force at once
+    # ttl=0: tests publish policies and lexicon terms and expect them in force at once.
+    policies = PolicyHolder(ttl=0)
+    detectors = DetectorHolder(detector_factory(detector), ttl=0)
     return Runtime(settings=settings, engine=engine, sessions=factory, read_sessions=factory,
-                   verifier=OfflineVerifier(), policies=policies, gate=PolicyGate(detector, policies))
+                   verifier=OfflineVerifier(), policies=policies, detectors=detectors,
+                   gate=PolicyGate(detectors, policies))
 
 
 @pytest.fixture

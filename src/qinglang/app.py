@@ -24,6 +24,7 @@ ROUTE_MODULES = (
     "qinglang.content.routes",
     "qinglang.policy.routes",
     "qinglang.review.routes",
+    "qinglang.detection.routes",
     "qinglang.evidence.routes",
     "qinglang.stream.routes",
     "qinglang.authority.routes",

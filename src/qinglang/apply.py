@@ -90,9 +90,11 @@ def apply_verdict(
             reason=primary.policy_rule if primary else None, rule=rule,
             details={"action": verdict.action, "policy_version": verdict.policy_version},
         )
-        if after in _TAKEN_DOWN and facts.copy_of_removed is None:
-            # R14.2: copies are refused from now on. A copy itself is not added: its original is
-            # in the bank already, and restoring the original must free its copies too.
+        if after == ContentState.REMOVED and facts.copy_of_removed is None:
+            # R14.2: copies of what was taken down after publication or by a reviewer are refused
+            # from now on. Submissions blocked outright are caught again by whatever blocked
+            # them; a copy is not added either: its original is in the bank, and restoring the
+            # original must free its copies too.
             fingerprints.add(session, item.id, item.body)
         elif before in _TAKEN_DOWN:
             fingerprints.revoke(session, item.id)

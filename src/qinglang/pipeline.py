@@ -23,6 +23,7 @@ from qinglang import apply
 from qinglang.content import fingerprints
 from qinglang.content import service as content_service
 from qinglang.content.models import ContentItem, ContentKind
+from qinglang.detection.service import DetectorHolder
 from qinglang.detection.signals import Signals
 from qinglang.errors import InvalidInput
 from qinglang.identity import service as identity_service
@@ -84,15 +85,21 @@ class PolicyGate:
 
     name = "policy"
 
-    def __init__(self, detector: object, policies: PolicyHolder) -> None:
-        self.detector = detector
+    def __init__(self, detectors: DetectorHolder, policies: PolicyHolder) -> None:
+        self.detectors = detectors
         self.policies = policies
-        self.thresholds = operating_points(detector)
+        self._points: tuple[object, Mapping[str, Mapping[str, float]]] | None = None
+
+    def thresholds(self, detector: object) -> Mapping[str, Mapping[str, float]]:
+        if self._points is None or self._points[0] is not detector:
+            self._points = (detector, operating_points(detector))
+        return self._points[1]
 
     def facts(self, session: Session, item: ContentItem, context: GateContext) -> Facts:
-        signals = self.detector.detect(item.body, item.title, None, str(item.kind))  # type: ignore[attr-defined]
+        detector = self.detectors.get(session)
+        signals = detector.detect(item.body, item.title, None, str(item.kind))
         return Facts(
-            signals=signals, kind=str(item.kind), stage=context.stage, thresholds=self.thresholds,
+            signals=signals, kind=str(item.kind), stage=context.stage, thresholds=self.thresholds(detector),
             author_minor=context.author_is_minor, author_tier=context.author_tier, reach=context.reach,
             copy_of_removed=fingerprints.find_removed_original(session, item.body, exclude_id=item.id),
         )

@@ -6,12 +6,14 @@ import time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from qinglang.db import make_engine, make_sessionmaker, read_only
+from qinglang.detection.service import DetectorHolder
 from qinglang.identity.verifier import IdentityVerifier, load_verifier
 from qinglang.pipeline import Gate, PolicyGate
 from qinglang.policy.service import PolicyHolder
@@ -26,6 +28,7 @@ class Runtime:
     read_sessions: sessionmaker[Session]
     verifier: IdentityVerifier
     policies: PolicyHolder
+    detectors: DetectorHolder
     gate: Gate
 
     def close(self) -> None:
@@ -37,10 +40,8 @@ def build_runtime(settings: Settings, *, gate: Gate | None = None) -> Runtime:
         settings.var_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     policies = PolicyHolder()
-    if gate is None:
-        from qinglang.detection.cascade import Detector
-
-        gate = PolicyGate(Detector(), policies)
+    detectors = DetectorHolder(detector_factory())
+    gate = gate or PolicyGate(detectors, policies)
     return Runtime(
         settings=settings,
         engine=engine,
@@ -48,5 +49,21 @@ def build_runtime(settings: Settings, *, gate: Gate | None = None) -> Runtime:
         read_sessions=make_sessionmaker(read_only(engine)),
         verifier=load_verifier(settings.identity_verifier),
         policies=policies,
+        detectors=detectors,
         gate=gate,
     )
+
+
+def detector_factory(base: object | None = None) -> Callable[[object | None], object]:
+    """Builds the detector in force: the shipped lists and models, plus the platform's own
+    lexicon terms when it has any. The trained models are loaded once and shared."""
+    from qinglang.detection.cascade import Detector
+
+    shipped = base or Detector()
+
+    def build(platform_lexicon: object | None) -> object:
+        if platform_lexicon is None or not len(platform_lexicon):  # type: ignore[arg-type]
+            return shipped
+        return Detector(extra_lexicons=[platform_lexicon], classifiers=shipped.suite)  # type: ignore[attr-defined]
+
+    return build

@@ -16,10 +16,12 @@ COMMAND_MODULES = (
     "qinglang.cli.accounts",
     "qinglang.cli.bench_submit",
     "qinglang.cli.policy",
+    "qinglang.cli.lexicon",
     "qinglang.cli.stream",
     "qinglang.cli.evidence",
     "qinglang.cli.authority",
     "qinglang.cli.detection",
+    "qinglang.cli.models",
 )
 
 app = typer.Typer(

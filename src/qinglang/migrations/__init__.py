@@ -23,6 +23,7 @@ MODEL_MODULES = (
     "qinglang.content.models",
     "qinglang.policy.models",
     "qinglang.review.models",
+    "qinglang.detection.models",
     "qinglang.evidence.models",
     "qinglang.stream.models",
     "qinglang.authority.models",
