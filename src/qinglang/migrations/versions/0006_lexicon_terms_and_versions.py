@@ -12,7 +12,6 @@ from alembic import op
 
 import qinglang.db
 
-
 revision = "0006"
 down_revision = "0001"
 branch_labels = None
