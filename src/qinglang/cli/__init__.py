@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "qinglang.cli.bench_submit",
     "qinglang.cli.policy",
     "qinglang.cli.lexicon",
+    "qinglang.cli.review",
     "qinglang.cli.stream",
     "qinglang.cli.evidence",
     "qinglang.cli.authority",

@@ -5,12 +5,21 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from sqlalchemy.orm import Session
 
 from qinglang.deps import Admin, DbSession, RuntimeDep, Staff
 from qinglang.detection import schemas
 from qinglang.detection import service as lexicon_service
+from qinglang.review import tasks as review_tasks
+from qinglang.runtime import Runtime
 
 router = APIRouter(prefix="/v1/lexicon", tags=["detection"])
+
+
+def _lexicon_changed(session: Session, runtime: Runtime, actor_id: int, trigger: str) -> None:
+    runtime.detectors.invalidate()
+    # R9.5: published content is judged again with the changed lexicon.
+    review_tasks.create_job(session, "lexicon", trigger=trigger, actor_id=actor_id)
 detect_router = APIRouter(prefix="/v1", tags=["detection"])
 
 
@@ -28,14 +37,14 @@ def list_terms(_: Staff, session: DbSession, category: str | None = None, tier: 
 def add_term(body: schemas.TermCreate, admin: Admin, session: DbSession, runtime: RuntimeDep) -> schemas.Term:
     term = lexicon_service.add_term(session, term=body.term, category=body.category, tier=body.tier,
                                     variants=list(body.variants), actor_id=admin.id)
-    runtime.detectors.invalidate()
+    _lexicon_changed(session, runtime, admin.id, f"lexicon v{term.added_in}")
     return schemas.Term.model_validate(term)
 
 
 @router.delete("/terms/{term_id}", response_model=schemas.LexiconVersion)
 def remove_term(term_id: int, admin: Admin, session: DbSession, runtime: RuntimeDep) -> schemas.LexiconVersion:
     version = lexicon_service.remove_term(session, term_id, admin.id)
-    runtime.detectors.invalidate()
+    _lexicon_changed(session, runtime, admin.id, f"lexicon v{version.id}")
     return schemas.LexiconVersion.model_validate(version)
 
 
@@ -46,7 +55,7 @@ def import_terms(body: schemas.LexiconImport, admin: Admin, session: DbSession,
     version, _, _ = lexicon_service.import_text(session, fmt=body.format, content=body.content,
                                                 category=body.category, tier=body.tier, source=body.source,
                                                 actor_id=admin.id)
-    runtime.detectors.invalidate()
+    _lexicon_changed(session, runtime, admin.id, f"lexicon v{version.id}")
     return schemas.LexiconVersion.model_validate(version)
 
 

@@ -8,6 +8,7 @@ from qinglang.deps import Admin, DbSession, RuntimeDep, Staff
 from qinglang.policy import schemas
 from qinglang.policy import service as policy_service
 from qinglang.policy.compiler import PolicyInvalid
+from qinglang.review import tasks as review_tasks
 
 router = APIRouter(prefix="/v1/policy", tags=["policy"])
 
@@ -57,6 +58,8 @@ def backtest(body: schemas.PolicyCheck, _: Staff, session: DbSession) -> schemas
 def publish(body: schemas.PolicyCreate, admin: Admin, session: DbSession, runtime: RuntimeDep) -> schemas.PolicyVersion:
     record = policy_service.publish(session, body.text, summary=body.summary, publisher_id=admin.id)
     runtime.policies.invalidate()
+    # R9.5: what is already published is judged again under the new policy.
+    review_tasks.create_job(session, "policy", trigger=f"{record.name}@{record.version}", actor_id=admin.id)
     return schemas.PolicyVersion.model_validate(record)
 
 

@@ -78,3 +78,23 @@ class ReviewerQualification(Base):
     category: Mapped[str] = mapped_column(String(64))
     granted_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     granted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RereviewJob(Base):
+    """A post-review backfill (R9.5): published content judged again after the policy, a model,
+    the lexicon or the rumour bank changed. Resumable: ``cursor`` is the last item done."""
+
+    __tablename__ = "rereview_jobs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    trigger: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, running, done
+    cursor: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    processed: Mapped[int] = mapped_column(default=0)
+    changed: Mapped[int] = mapped_column(default=0)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -19,6 +19,7 @@ from qinglang.identity import service as identity_service
 from qinglang.identity.models import AccountEvent
 from qinglang.review import schemas, staffing
 from qinglang.review import service as review_service
+from qinglang.review import tasks as review_tasks
 from qinglang.review.models import ReviewCase
 
 router = APIRouter(prefix="/v1/review", tags=["review"])
@@ -134,6 +135,18 @@ def staffing_report(
     _: Staff, session: DbSession, runtime: RuntimeDep, days: Annotated[int, Query(ge=1, le=90)] = 7
 ) -> schemas.Staffing:
     return schemas.Staffing(**staffing.report(session, runtime.settings, days=days).__dict__)
+
+
+@router.post("/rereviews", response_model=schemas.RereviewJob, status_code=201,
+             summary="Start a post-review backfill of published content (R9.5)")
+def start_rereview(body: schemas.RereviewCreate, admin: Admin, session: DbSession) -> schemas.RereviewJob:
+    job = review_tasks.create_job(session, body.reason, trigger=body.trigger, actor_id=admin.id)
+    return schemas.RereviewJob.model_validate(job)
+
+
+@router.get("/rereviews/{job_id}", response_model=schemas.RereviewJob, summary="Progress of a backfill")
+def rereview_progress(job_id: int, _: Staff, session: DbSession) -> schemas.RereviewJob:
+    return schemas.RereviewJob.model_validate(review_tasks.get_job(session, job_id))
 
 
 routers = (router,)

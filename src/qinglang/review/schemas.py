@@ -105,3 +105,22 @@ class Staffing(ResponseModel):
     incoming_per_day: float
     reviewers_needed: float
     reviewers_active: int
+
+
+class RereviewCreate(RequestModel):
+    reason: str = Field(pattern="^(policy|model|lexicon|rumour|complaint|manual)$")
+    trigger: str | None = Field(None, max_length=200, description="What changed, e.g. 'default@4'.")
+
+
+class RereviewJob(ResponseModel):
+    id: int
+    reason: str
+    trigger: str | None
+    status: str
+    cursor: int
+    total: int
+    processed: int
+    changed: int
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None

@@ -1,0 +1,42 @@
+"""re-review jobs
+
+Revision ID: 0007
+Revises: 0005
+Create Date: 2026-11-28 22:46:57.458133
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import qinglang.db
+
+revision = "0007"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "rereview_jobs",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("reason", sa.String(length=32), nullable=False),
+        sa.Column("trigger", sa.String(length=200), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("cursor", sa.Integer(), nullable=False),
+        sa.Column("total", sa.Integer(), nullable=False),
+        sa.Column("processed", sa.Integer(), nullable=False),
+        sa.Column("changed", sa.Integer(), nullable=False),
+        sa.Column("created_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("created_at", qinglang.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", qinglang.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", qinglang.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["created_by"], ["accounts.id"], name=op.f("fk_rereview_jobs_created_by_accounts")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rereview_jobs")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("rereview_jobs")
