@@ -29,11 +29,14 @@ _RECHECKED_KINDS = (ContentKind.POST, ContentKind.REPLY, ContentKind.DANMAKU)
 
 
 def _candidates(after_id: int):  # noqa: ANN202 - a select
-    return select(ContentItem).where(ContentItem.id > after_id, ContentItem.state.in_(_RECHECKED),
-                                     ContentItem.kind.in_(_RECHECKED_KINDS))
+    return select(ContentItem).where(
+        ContentItem.id > after_id, ContentItem.state.in_(_RECHECKED), ContentItem.kind.in_(_RECHECKED_KINDS)
+    )
 
 
-def create_job(session: Session, reason: str, *, trigger: str | None = None, actor_id: int | None = None) -> RereviewJob:
+def create_job(
+    session: Session, reason: str, *, trigger: str | None = None, actor_id: int | None = None
+) -> RereviewJob:
     total = session.scalar(select(func.count()).select_from(_candidates(0).subquery())) or 0
     job = RereviewJob(reason=reason, trigger=trigger, status="pending", total=total, created_by=actor_id)
     session.add(job)
@@ -49,17 +52,31 @@ def get_job(session: Session, job_id: int) -> RereviewJob:
 
 
 def pending_job_ids(session: Session) -> list[int]:
-    return list(session.scalars(select(RereviewJob.id).where(RereviewJob.status.in_(("pending", "running")))
-                                .order_by(RereviewJob.id)))
+    return list(
+        session.scalars(
+            select(RereviewJob.id).where(RereviewJob.status.in_(("pending", "running"))).order_by(RereviewJob.id)
+        )
+    )
 
 
 def _human_decided(session: Session, item_ids: list[int]) -> set[int]:
-    return set(session.scalars(select(Decision.content_id).where(Decision.content_id.in_(item_ids),
-                                                                 Decision.stage == "review")))
+    return set(
+        session.scalars(
+            select(Decision.content_id).where(Decision.content_id.in_(item_ids), Decision.stage == "review")
+        )
+    )
 
 
-def run_job(factory: sessionmaker[Session], settings: Settings, gate: Gate, job_id: int, *, batch: int = 200,
-            progress: Callable[[int], None] | None = None, max_batches: int | None = None) -> RereviewJob:
+def run_job(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    gate: Gate,
+    job_id: int,
+    *,
+    batch: int = 200,
+    progress: Callable[[int], None] | None = None,
+    max_batches: int | None = None,
+) -> RereviewJob:
     """Run (or resume) a job to the end, or for ``max_batches`` batches."""
     batches = 0
     while max_batches is None or batches < max_batches:
@@ -89,12 +106,14 @@ def run_job(factory: sessionmaker[Session], settings: Settings, gate: Gate, job_
 
 def _recheck(session: Session, settings: Settings, gate: Gate, item: ContentItem, job: RereviewJob) -> bool:
     author = session.get(Account, item.author_id)
-    context = GateContext(author_is_minor=identity_service.is_minor(author, settings) if author else None,
-                          stage="post_review")
+    context = GateContext(
+        author_is_minor=identity_service.is_minor(author, settings) if author else None, stage="post_review"
+    )
     verdict, facts = gate.review(session, item, context)
     unchanged = apply.target_state(ContentState(item.state), verdict.action, human=False) == item.state
     if unchanged and set(verdict.labels) <= set(item.labels):
         return False  # nothing new to record: repeated backfills add no noise
-    apply.apply_verdict(session, settings, item, verdict, facts=facts, stage="post_review",
-                        source=f"rereview:{job.id}:{job.reason}")
+    apply.apply_verdict(
+        session, settings, item, verdict, facts=facts, stage="post_review", source=f"rereview:{job.id}:{job.reason}"
+    )
     return True

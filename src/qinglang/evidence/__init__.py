@@ -1,0 +1,1 @@
+"""Evidence (R14.3): an append-only, hash-chained log of everything decided about anything."""

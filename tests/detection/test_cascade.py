@@ -1,0 +1,113 @@
+"""The Detector: scores, flags and evidence in the TAXONOMY.md format (R7.1, R7.3, R8.2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from qinglang.detection.cascade import Detector, detect_language
+from qinglang.detection.lexicon import Lexicon
+from qinglang.detection.signals import CATEGORIES
+
+
+class FakeSuite:
+    """Stands in for qinglang.detection.classifiers.load_suite()."""
+
+    thresholds = {"illegal.insult_slander": {"block": 0.9, "review": 0.6}}
+    versions = {"insult": "fake-1"}
+
+    def score(self, text: str, title: str | None, lang: str | None) -> dict[str, float]:
+        return {"illegal.insult_slander": 0.95 if "傻" in text else 0.05}
+
+
+def test_block_term_flags_with_evidence_on_the_original_text(detector: Detector) -> None:
+    text = "周末一起去玩，顺便约 * 炮吗？"
+    signals = detector.detect(text)
+    assert signals.flags == ["illegal.pornography"]
+    [span] = signals.evidence
+    assert (span.category, span.source, text[span.start : span.end]) == (
+        "illegal.pornography", "lexicon", "约 * 炮",
+    )  # fmt: skip
+
+
+def test_scores_hold_every_covered_category(detector: Detector) -> None:
+    scores = detector.detect("今天天气不错").scores
+    assert set(scores) == set(detector.categories)
+    assert {"illegal.privacy", "platform.spam", "bad.minor_harm"} <= set(scores)
+    assert list(scores) == [c for c in CATEGORIES if c in scores]
+
+
+def test_weak_terms_add_a_little_but_never_flag_alone(detector: Detector) -> None:
+    signals = detector.detect("台独 港独 藏独 疆独 都是新闻里常见的词")
+    assert 0 < signals.scores["illegal.national_security"] < 0.5
+    assert signals.flags == []
+    assert signals.evidence == []  # weak hits are shown only when the category is flagged
+
+
+def test_title_evidence_is_marked_as_title(detector: Detector) -> None:
+    signals = detector.detect("正文没问题", title="免费看全集 枪版电影")
+    assert "illegal.ip_infringement" in signals.flags
+    assert {span.field for span in signals.evidence} == {"title"}
+
+
+def test_doxxing_is_flagged_with_pii_spans(detector: Detector) -> None:
+    text = "曝光这个人：手机13812345678，家住北京市朝阳区建国路88号3单元1201室"
+    signals = detector.detect(text)
+    assert "illegal.privacy" in signals.flags
+    details = {span.detail for span in signals.evidence if span.source == "pii"}
+    assert details == {"mobile", "address"}
+
+
+def test_spam_contact_patterns_and_flooding(detector: Detector) -> None:
+    assert "platform.spam" in detector.detect("兼职日结，加vx：abc12345，日赚千元").flags
+    flood = "上车上车上车上车上车上车"
+    assert "platform.spam" in detector.detect(flood, kind="danmaku").flags
+    assert "platform.spam" not in detector.detect("哈哈哈，太好笑了", kind="danmaku").flags
+
+
+def test_identical_danmaku_repeated_in_a_batch_are_flooding(detector: Detector) -> None:
+    items: list[dict[str, Any]] = [{"text": "前方高能", "kind": "danmaku"} for _ in range(4)]
+    items.append({"text": "前方高能", "kind": "post"})
+    results = detector.detect_batch(items)
+    assert all("platform.spam" in s.flags for s in results[:4])
+    assert "platform.spam" not in results[4].flags
+
+
+def test_long_text_is_truncated_and_says_so(detector: Detector) -> None:
+    text = "正常内容。" * 5000 + "约炮"
+    signals = detector.detect(text)
+    assert signals.model_versions["truncated"] == f"text:20000/{len(text)}"
+    assert "illegal.pornography" not in signals.flags
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🙂🙂🙂", "\x00\x07\x1b[31m", "混合 mixed テキスト 텍스트 نص", "\ud800"])
+def test_odd_input_gives_well_formed_signals(detector: Detector, text: str) -> None:
+    out = detector.detect(text).to_json("x")
+    assert out["id"] == "x" and out["flags"] == [] and all(0 <= v <= 1 for v in out["scores"].values())
+
+
+def test_without_classifiers_model_versions_say_so(detector: Detector) -> None:
+    assert detector.model_versions["classifiers"].startswith("absent")
+    assert detector.model_versions["lexicon"].startswith("curated:")
+
+
+def test_classifier_scores_and_thresholds_are_used() -> None:
+    detector = Detector(classifiers=FakeSuite())
+    signals = detector.detect("你就是个傻子")
+    assert signals.flags == ["illegal.insult_slander"]
+    assert signals.model_versions["insult"] == "fake-1"
+    assert [(s.source, s.start, s.end) for s in signals.evidence] == [("model", 0, 6)]
+    assert detector.detect("你好").scores["illegal.insult_slander"] == pytest.approx(0.05)
+
+
+def test_extra_lexicons_feed_in(detector: Detector) -> None:
+    extra = Lexicon.from_entries([{"term": "某某产品", "category": "platform.spam", "tier": "block"}])
+    custom = Detector(extra_lexicons=[extra], classifiers=None)
+    assert "platform.spam" in custom.detect("快来买某某产品").flags
+    assert custom.model_versions["lexicon"] != detector.model_versions["lexicon"]
+
+
+@pytest.mark.parametrize(("text", "lang"), [("今天天气很好", "zh"), ("the weather is nice", "en"), ("12345", "und")])
+def test_language_guess(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
