@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from qinglang.content import fingerprints
 from qinglang.content import service as content_service
 from qinglang.content.models import VISIBLE_STATES, ContentItem, ContentState
+from qinglang.evidence import service as evidence_service
 from qinglang.policy import service as policy_service
 from qinglang.policy.engine import RECOMMENDATION_MODES, Verdict
 from qinglang.policy.facts import Facts
@@ -105,7 +106,36 @@ def apply_verdict(
                                         blocking=after == ContentState.HELD, reach=reach)
         case_id = case.id
     session.flush()
+    evidence_service.record(
+        session,
+        tag=f"content:{item.kind}:{after if after != before else 'verdict'}",
+        subject_type="content",
+        subject_id=item.id,
+        actor_id=actor_id,
+        payload={
+            "content": snapshot(item),
+            "from": str(before),
+            "to": str(after),
+            "stage": stage,
+            "source": source,
+            "decision_id": decision.id,
+            "case_id": case_id,
+            "verdict": verdict.to_json(),
+            "model_versions": dict(facts.signals.model_versions),
+        },
+    )
     return Applied(decision, str(before), str(after), case_id)
+
+
+def snapshot(item: ContentItem) -> dict:
+    """What the evidence keeps of an item: enough to show what was said, where and by whom."""
+    return {
+        "id": item.id, "kind": str(item.kind), "author_id": item.author_id, "title": item.title,
+        "body": item.body, "parent_id": item.parent_id, "recipient_id": item.recipient_id,
+        "video_id": item.video_id, "offset_ms": item.offset_ms, "labels": list(item.labels),
+        "recommendation": item.recommendation,
+        "created_at": item.created_at.isoformat() if item.created_at else None,
+    }
 
 
 def is_visible(item: ContentItem) -> bool:

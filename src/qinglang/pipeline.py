@@ -208,6 +208,13 @@ def decide_case(session: Session, settings: Settings, case_id: int, reviewer: Ac
         session, case, reviewer, action=decision, labels=labels, rule_id=rule.rule_id,
         rule_version=rule.version, note=note,
     )
+    from qinglang.evidence import service as evidence_service
+
+    evidence_service.record(
+        session, tag="review:decided", subject_type="content", subject_id=case.content_id, actor_id=reviewer.id,
+        payload={"case_id": case.id, "decision": decision, "rule_id": rule.rule_id, "rule_version": rule.version,
+                 "labels": labels, "note": note, "final": final, "case_status": str(case.status)},
+    )
     if final:
         action = review_service.DECISIONS[decision]
         verdict = human_verdict(action, labels, rule, reviewer.id, tuple(case.categories), case.severity)

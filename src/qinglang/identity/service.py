@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from qinglang.db import utcnow
 from qinglang.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
+from qinglang.evidence import service as evidence_service
 from qinglang.identity import crypto
 from qinglang.identity.id_numbers import IdNumberError, age_on, mask_id_number, mask_mobile, mask_name
 from qinglang.identity.id_numbers import normalise_mobile as parse_mobile
@@ -310,6 +311,12 @@ def _record(
     )
     session.add(event)
     session.flush()
+    # Only masked identity data ever reaches the evidence log.
+    evidence_service.record(
+        session, tag=f"account:{kind}", subject_type="account", subject_id=account.id, actor_id=actor_id,
+        payload={"event_id": event.id, "details": details, "reason": reason, "rule_id": event.rule_id,
+                 "rule_version": event.rule_version, "handle": account.handle},
+    )
     return event
 
 

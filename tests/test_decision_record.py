@@ -1,0 +1,47 @@
+"""The decision record (DESIGN.md, R14.3, R3.1): one item, one timeline of evidence records,
+each naming the rule, the actor and the versions, in a chain that verifies."""
+
+from qinglang.review.models import ReviewCase
+from tests.identity.builders import publisher, staff
+from tests.review.builders import DOXXING, post, reviewer
+
+
+def test_an_items_whole_life_is_in_the_evidence_chain(client, db, runtime) -> None:
+    admin = staff(client, db, runtime, "admin")
+    ana = reviewer(client, db, runtime, admin, "illegal.privacy")
+    ben = reviewer(client, db, runtime, admin, "illegal.privacy")
+    author = publisher(client)
+    item = post(client, author, DOXXING)
+    assert item["state"] == "held"
+    case = db.query(ReviewCase).filter_by(content_id=item["id"]).one()
+    client.post(f"/v1/review/cases/{case.id}/claim", headers=ana.headers)
+    client.post(f"/v1/review/cases/{case.id}/decision", headers=ana.headers,
+                json={"decision": "remove", "rule_id": "MR-7.8", "note": "doxxing"})
+    second = ReviewCase(content_id=item["id"], stage="appeal", categories=["illegal.privacy"], severity="high",
+                        severity_rank=2, due_at=case.due_at, required_reviews=1, policy_reasons=[])
+    db.add(second)
+    db.commit()
+    client.post(f"/v1/review/cases/{second.id}/claim", headers=ben.headers)
+    client.post(f"/v1/review/cases/{second.id}/decision", headers=ben.headers,
+                json={"decision": "allow", "rule_id": "MR-7.8", "note": "consent shown"})
+
+    records = client.get(f"/v1/evidence/subjects/content/{item['id']}", headers=admin.headers).json()["records"]
+    timeline = [(r["tag"], r["actor_id"]) for r in records]
+    assert timeline == [
+        ("content:post:held", None),
+        ("review:decided", ana.id),
+        ("content:post:removed", ana.id),
+        ("review:decided", ben.id),
+        ("content:post:published", ben.id),
+    ]
+    held = records[0]["payload"]
+    assert held["content"]["body"] == DOXXING
+    assert held["verdict"]["policy_version"] == "default@1"
+    assert held["verdict"]["reasons"][0]["rule_id"] == "MR-7.8"
+    assert "lexicon" in held["model_versions"]
+    removal = records[2]["payload"]["verdict"]["reasons"][0]
+    assert (removal["rule_id"], removal["rule_version"]) == ("MR-7.8", 1)
+    assert all(r["prev_hash"] for r in records[1:])
+
+    verified = client.get("/v1/evidence/verify", headers=admin.headers).json()
+    assert verified["ok"] is True
