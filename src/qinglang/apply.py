@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from qinglang.authority import service as authority_service
 from qinglang.content import fingerprints
 from qinglang.content import service as content_service
 from qinglang.content.models import VISIBLE_STATES, ContentItem, ContentState
 from qinglang.evidence import service as evidence_service
+from qinglang.identity.models import Account
 from qinglang.policy import service as policy_service
 from qinglang.policy.engine import RECOMMENDATION_MODES, Verdict
 from qinglang.policy.facts import Facts
@@ -106,7 +108,7 @@ def apply_verdict(
                                         blocking=after == ContentState.HELD, reach=reach)
         case_id = case.id
     session.flush()
-    evidence_service.record(
+    record = evidence_service.record(
         session,
         tag=f"content:{item.kind}:{after if after != before else 'verdict'}",
         subject_type="content",
@@ -124,7 +126,40 @@ def apply_verdict(
             "model_versions": dict(facts.signals.model_versions),
         },
     )
+    if after in _TAKEN_DOWN:
+        _report(session, item, verdict, evidence_ref=f"evidence:{record.seq}", human=human, actor_id=actor_id)
     return Applied(decision, str(before), str(after), case_id)
+
+
+# Prohibited categories a reviewer's removal is reported for (R14.4); automated verdicts report
+# what the policy's rules say (``report: true``).
+REPORTED_ON_REMOVAL = frozenset({
+    "illegal.national_security", "illegal.terrorism", "illegal.ethnic_hatred", "illegal.violence",
+    "illegal.pornography", "illegal.privacy",
+})
+
+
+def _report(session: Session, item: ContentItem, verdict: Verdict, *, evidence_ref: str, human: bool,
+            actor_id: int | None) -> None:
+    """File reports to the competent departments in the same transaction (R14.4, R4.1)."""
+    if human:
+        categories = [c for c in verdict.categories if c in REPORTED_ON_REMOVAL]
+    else:
+        categories = list(verdict.report_categories)
+    if not categories:
+        return
+    author = session.get(Account, item.author_id)
+    region = author.identity.region_code if author is not None and author.identity is not None else None
+    primary = verdict.primary
+    for category in categories:
+        reason = next((r for r in verdict.reasons if r.category == category), primary)
+        authority_service.file_report(
+            session, content_id=item.id, category=category, severity=verdict.severity,
+            rule_id=reason.cites if reason else "MR-14.1",
+            rule_version=(reason.cites_version if reason and reason.cites_version else 1),
+            summary=(reason.policy_rule if reason else "removed"), evidence_ref=evidence_ref,
+            author_region_code=region, filed_by=actor_id,
+        )
 
 
 def snapshot(item: ContentItem) -> dict:

@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qinglang import pipeline
+from qinglang.authority import memberships
+from qinglang.authority import service as authority_service
 from qinglang.content.models import ContentKind
 from qinglang.identity import service as identity_service
 from qinglang.identity.id_numbers import check_digit
@@ -56,6 +58,12 @@ def load_demo(session: Session, runtime: Runtime, *, only_if_empty: bool = False
             )
             rules_service.accept_agreement(session, account.id, agreement.version)
         accounts[handle] = account
+
+    # The demo official acts for the municipal network information office and public security.
+    routing = authority_service.routing_in_force()
+    for department in ("cyberspace-municipal", "police-municipal"):
+        memberships.add_member(session, department_id=department, account_id=accounts["authority"].id,
+                               actor=accounts["admin"], routing=routing)
 
     def submit(author: str, draft: pipeline.Draft) -> int:
         return pipeline.submit(session, settings, runtime.gate, accounts[author], draft).id

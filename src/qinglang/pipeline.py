@@ -186,14 +186,16 @@ def human_verdict(action: str, labels: list[str], rule: rules_service.CitedRule,
     """A reviewer's decision as a verdict, so it is applied and recorded like any other."""
     from qinglang.policy.engine import Reason
 
-    reason = Reason(
-        policy_rule=f"reviewer:{reviewer_id}", action=action, category=categories[0] if categories else None,
-        cites=rule.rule_id, cites_version=rule.version,
-        requirement=rule.requirements[0] if rule.requirements else "R11.1",
-        severity=severity, score=None, evidence=(),
+    reasons = tuple(
+        Reason(
+            policy_rule=f"reviewer:{reviewer_id}", action=action, category=category, cites=rule.rule_id,
+            cites_version=rule.version, requirement=rule.requirements[0] if rule.requirements else "R11.1",
+            severity=severity, score=None, evidence=(),
+        )
+        for category in (categories or (None,))
     )
     return Verdict(action=action, policy_version="human", labels=tuple(sorted(labels)),
-                   recommendation=_HUMAN_RECOMMENDATION[action], severity=severity, reasons=(reason,))
+                   recommendation=_HUMAN_RECOMMENDATION[action], severity=severity, reasons=reasons)
 
 
 def decide_case(session: Session, settings: Settings, case_id: int, reviewer: Account, *, decision: str,
