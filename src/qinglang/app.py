@@ -55,6 +55,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         lifespan=lifespan,
     )
     app.state.runtime = runtime or build_runtime(settings)
+    # Inspection workers in this process judge with this process's gate (R9.6).
+    from qinglang.review import inspection
+
+    inspection.configure(app.state.runtime.settings, app.state.runtime.gate)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     _install_error_handlers(app)
     for name in ROUTE_MODULES:

@@ -24,6 +24,7 @@ from qinglang.policy.models import Decision
 from qinglang.review import service as review_service
 from qinglang.rules.service import CitedRule
 from qinglang.settings import Settings
+from qinglang.stream import outbox as stream_outbox
 
 _TAKEN_DOWN = (ContentState.BLOCKED, ContentState.REMOVED)
 
@@ -126,6 +127,14 @@ def apply_verdict(
             "model_versions": dict(facts.signals.model_versions),
         },
     )
+    if after in VISIBLE_STATES and before not in VISIBLE_STATES:
+        stream_outbox.emit(session, "content.published", {
+            "content_id": item.id, "kind": str(item.kind), "author_id": item.author_id,
+            "parent_id": item.parent_id, "root_id": item.root_id,
+        }, key=f"content.published:{item.id}:{decision.id}")
+    elif after in _TAKEN_DOWN and before in VISIBLE_STATES:
+        stream_outbox.emit(session, "content.removed", {"content_id": item.id, "kind": str(item.kind)},
+                           key=f"content.removed:{item.id}:{decision.id}")
     if after in _TAKEN_DOWN:
         _report(session, item, verdict, evidence_ref=f"evidence:{record.seq}", human=human, actor_id=actor_id)
     return Applied(decision, str(before), str(after), case_id)

@@ -98,3 +98,13 @@ class RereviewJob(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Inspection(Base):
+    """The highest reach milestone at which real-time inspection last judged an item (R9.6)."""
+
+    __tablename__ = "inspections"
+
+    content_id: Mapped[int] = mapped_column(ForeignKey("content_items.id"), primary_key=True)
+    milestone: Mapped[int] = mapped_column(default=0)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,8 +1,8 @@
-"""re-review jobs
+"""re-review jobs and inspections
 
 Revision ID: 0007
 Revises: 0005
-Create Date: 2026-11-28 22:46:57.458133
+Create Date: 2026-11-28 22:53:54.435266
 """
 
 from __future__ import annotations
@@ -36,7 +36,18 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["created_by"], ["accounts.id"], name=op.f("fk_rereview_jobs_created_by_accounts")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rereview_jobs")),
     )
+    op.create_table(
+        "inspections",
+        sa.Column("content_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("milestone", sa.Integer(), nullable=False),
+        sa.Column("at", qinglang.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["content_id"], ["content_items.id"], name=op.f("fk_inspections_content_id_content_items")
+        ),
+        sa.PrimaryKeyConstraint("content_id", name=op.f("pk_inspections")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("inspections")
     op.drop_table("rereview_jobs")

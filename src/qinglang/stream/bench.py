@@ -1,0 +1,193 @@
+"""``qinglang bench stream``: what the broker costs per item, measured end to end.
+
+*direct*: each message applied in-process with ``deliver`` (its transaction and processed
+record included), no broker. *jetstream × N*: N worker processes pull a durable consumer while
+this process emits the same number of messages into the outbox and relays them; timed from the
+first emit until every message is processed. The difference is the broker's overhead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import typer
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from qinglang.db import make_engine, make_sessionmaker, transaction, utcnow
+from qinglang.stream import jetstream, outbox
+from qinglang.stream.config import StreamSettings
+from qinglang.stream.consumers import Consumer, StreamMessage, deliver, load_handler
+from qinglang.stream.models import ProcessedMessage
+
+
+def _bodies(count: int) -> list[str]:
+    from qinglang.cli.bench_submit import synthetic_post
+
+    rng = random.Random(11)
+    return [synthetic_post(rng) for _ in range(count)]
+
+
+def _processed(sessions: sessionmaker[Session], consumer: str) -> int:
+    with transaction(sessions) as session:
+        return int(
+            session.scalar(select(func.count()).where(ProcessedMessage.consumer == consumer)) or 0
+        )
+
+
+def _direct(sessions: sessionmaker[Session], handler: str, bodies: list[str], run: str) -> float:
+    target = Consumer(f"bench_direct_{run}", ("bench.direct",), load_handler(handler))
+    started = time.perf_counter()
+    for n, body in enumerate(bodies):
+        message = StreamMessage(
+            "bench.direct", f"bench:{run}:direct:{n}", {"content_id": n, "body": body}, utcnow()
+        )
+        deliver(sessions, target, message)
+    return len(bodies) / (time.perf_counter() - started)
+
+
+def _start_workers(
+    count: int, consumer: str, subject: str, handler: str, env: dict[str, str]
+) -> list[subprocess.Popen]:
+    command = [
+        sys.executable,
+        "-m",
+        "qinglang",
+        "stream",
+        "worker",
+        "--consumer",
+        consumer,
+        "--handler",
+        handler,
+        "--subject",
+        subject,
+        "--no-relay",
+    ]
+    processes = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) for _ in range(count)
+    ]
+    for process in processes:
+        line = process.stdout.readline() if process.stdout else ""
+        if "ready" not in line:
+            raise typer.Exit(f"a worker did not start (exit code {process.poll()})")
+    return processes
+
+
+async def _emit_and_relay(
+    sessions: sessionmaker[Session],
+    settings: StreamSettings,
+    subject: str,
+    bodies: list[str],
+    run: str,
+) -> float:
+    client, js = await jetstream.connect(settings)
+    try:
+        started = time.perf_counter()
+        # Commit in small transactions, as requests would, so workers start while we emit.
+        for first in range(0, len(bodies), 50):
+            with transaction(sessions) as session:
+                for n in range(first, min(first + 50, len(bodies))):
+                    outbox.emit(
+                        session,
+                        subject,
+                        {"content_id": n, "body": bodies[n]},
+                        key=f"bench:{run}:{subject}:{n}",
+                    )
+            await jetstream.Relay(sessions, settings).relay_once(js)
+        while await jetstream.Relay(sessions, settings).relay_once(js):
+            pass
+        return started
+    finally:
+        await client.close()
+
+
+def _through_jetstream(
+    sessions: sessionmaker[Session],
+    settings: StreamSettings,
+    env: dict[str, str],
+    handler: str,
+    bodies: list[str],
+    run: str,
+    workers: int,
+) -> float:
+    consumer, subject = f"bench_w{workers}_{run}", f"bench.w{workers}"
+    processes = _start_workers(workers, consumer, subject, handler, env)
+    try:
+        started = asyncio.run(_emit_and_relay(sessions, settings, subject, bodies, run))
+        deadline = time.monotonic() + 600
+        while _processed(sessions, consumer) < len(bodies):
+            if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
+                raise typer.Exit("the workers stopped before processing every message")
+            time.sleep(0.02)
+        return len(bodies) / (time.perf_counter() - started)
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+async def _delete_stream(settings: StreamSettings) -> None:
+    client, js = await jetstream.connect(settings)
+    try:
+        await js.delete_stream(settings.name)
+    finally:
+        await client.close()
+
+
+def run(*, items: int, handler: str, database_url: str, worker_counts: list[int]) -> None:
+    from qinglang.cli.database import migrate_database
+    from qinglang.settings import Settings
+
+    base = StreamSettings()
+    url_of_broker = base.url or "nats://127.0.0.1:4222"
+    load_handler(handler)  # fail before setting anything up
+    run_id = uuid.uuid4().hex[:8]
+    settings = base.model_copy(
+        update={
+            "url": url_of_broker,
+            "name": f"QLBENCH_{run_id}",
+            "subject_prefix": f"qlbench{run_id}",
+            "batch": 500,
+        }
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        var_dir = Path(folder)
+        url = database_url or f"sqlite:///{var_dir / 'bench.db'}"
+        migrate_database(Settings(database_url=url, var_dir=var_dir))
+        engine = make_engine(url)
+        sessions = make_sessionmaker(engine)
+        env = {
+            **os.environ,
+            "QINGLANG_DATABASE_URL": url,
+            "QINGLANG_VAR_DIR": str(var_dir),
+            "QINGLANG_STREAM_URL": settings.url,
+            "QINGLANG_STREAM_NAME": settings.name,
+            "QINGLANG_STREAM_SUBJECT_PREFIX": settings.subject_prefix,
+        }
+        bodies = _bodies(items)
+        try:
+            direct = _direct(sessions, handler, bodies, run_id)
+            rates = {
+                n: _through_jetstream(sessions, settings, env, handler, bodies, run_id, n)
+                for n in worker_counts
+            }
+        finally:
+            asyncio.run(_delete_stream(settings))
+            engine.dispose()
+    engine_name = url.split(":", 1)[0].split("+")[0]
+    typer.echo(f"bench stream  engine={engine_name} items={items} handler={handler}")
+    typer.echo(f"  direct (no broker)     {direct:8,.0f} items/s")
+    for count, rate in rates.items():
+        overhead = (direct / rate - 1) * 100
+        typer.echo(
+            f"  jetstream, {count} worker{'s' if count > 1 else ' '}  {rate:8,.0f} items/s   "
+            f"broker overhead {overhead:+.0f}% vs direct"
+        )

@@ -1,0 +1,73 @@
+"""R9.6 real-time inspection: as an item spreads, it is judged again with its reach, once per
+milestone; spreading items climb the review queue."""
+
+import datetime as dt
+
+from qinglang.content.models import ContentItem
+from qinglang.policy.models import Decision
+from qinglang.review import inspection
+from qinglang.review.models import ReviewCase
+from qinglang.stream import service as stream_service
+from qinglang.stream.consumers import StreamMessage
+from tests.identity.builders import publisher, staff
+from tests.review.builders import DOXXING, post
+
+HOT_RULE = """
+  - id: hot-and-new
+    category: platform.spam
+    cites: MR-9.1
+    requirement: R9.6
+    when:
+      all:
+        - stage: [inspection]
+        - reach_at_least: 100
+    action: limit
+"""
+
+
+def _views(db, content_id: int, count: int) -> None:  # noqa: ANN001
+    stream_service.add_reach(db, content_id, views=count)
+
+
+def _event(content_id: int) -> StreamMessage:
+    return StreamMessage(subject="engagement.view", key=f"engagement.view:{content_id}:x",
+                         payload={"content_id": content_id, "type": "view"}, emitted_at=dt.datetime.now(dt.UTC))
+
+
+def test_an_item_is_judged_again_when_its_reach_passes_a_milestone(client, db, runtime) -> None:
+    admin = staff(client, db, runtime, "admin")
+    policy = client.get("/v1/policy", headers=admin.headers).json()["text"] + HOT_RULE
+    assert client.post("/v1/policy/versions", headers=admin.headers, json={"text": policy}).status_code == 201
+    inspection.configure(runtime.settings, runtime.gate)
+    item = post(client, publisher(client), "今天的晚霞特别漂亮，大家快出门看看天空吧！")
+
+    _views(db, item["id"], 99)
+    inspection.inspect(db, _event(item["id"]))
+    assert db.get(ContentItem, item["id"]).state == "published"
+
+    _views(db, item["id"], 1)
+    inspection.inspect(db, _event(item["id"]))
+    db.flush()
+    assert db.get(ContentItem, item["id"]).state == "limited"
+    decisions = db.query(Decision).filter_by(content_id=item["id"], stage="inspection").all()
+    assert len(decisions) == 1 and decisions[0].facts["reach"] == 100
+    assert decisions[0].verdict["reasons"][0]["requirement"] == "R9.6"
+
+    # Redelivered or further events below the next milestone judge nothing again.
+    assert inspection.inspect_item(db, inspection._current(), item["id"], 150) is False
+    assert db.query(Decision).filter_by(content_id=item["id"], stage="inspection").count() == 1
+
+
+def test_a_spreading_held_item_moves_up_the_queue(client, db, runtime) -> None:
+    inspection.configure(runtime.settings, runtime.gate)
+    author = publisher(client)
+    quiet = post(client, author, DOXXING)
+    loud = post(client, author, DOXXING + "，转发扩散")
+    db.get(ContentItem, loud["id"]).state = "published"  # e.g. a reviewer let it through earlier
+    db.flush()
+    _views(db, loud["id"], 1_000)
+    inspection.inspect(db, _event(loud["id"]))
+    case = db.query(ReviewCase).filter_by(content_id=loud["id"]).one()
+    assert case.reach >= 1_000
+    quiet_case = db.query(ReviewCase).filter_by(content_id=quiet["id"]).one()
+    assert case.reach > quiet_case.reach
