@@ -25,6 +25,7 @@ ROUTE_MODULES = (
     "qinglang.policy.routes",
     "qinglang.review.routes",
     "qinglang.detection.routes",
+    "qinglang.notices.routes",
     "qinglang.evidence.routes",
     "qinglang.stream.routes",
     "qinglang.authority.routes",

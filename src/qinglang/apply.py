@@ -17,6 +17,7 @@ from qinglang.content import service as content_service
 from qinglang.content.models import VISIBLE_STATES, ContentItem, ContentState
 from qinglang.evidence import service as evidence_service
 from qinglang.identity.models import Account
+from qinglang.notices import service as notices_service
 from qinglang.policy import service as policy_service
 from qinglang.policy.engine import RECOMMENDATION_MODES, Verdict
 from qinglang.policy.facts import Facts
@@ -135,9 +136,37 @@ def apply_verdict(
     elif after in _TAKEN_DOWN and before in VISIBLE_STATES:
         stream_outbox.emit(session, "content.removed", {"content_id": item.id, "kind": str(item.kind)},
                            key=f"content.removed:{item.id}:{decision.id}")
+    if after != before and not (before == ContentState.PENDING and after == ContentState.PUBLISHED):
+        _tell_author(session, item, verdict, before, after, decision.id)
     if after in _TAKEN_DOWN:
         _report(session, item, verdict, evidence_ref=f"evidence:{record.seq}", human=human, actor_id=actor_id)
     return Applied(decision, str(before), str(after), case_id)
+
+
+_KIND_NAMES = {"post": "帖子", "reply": "回复", "message": "私信", "danmaku": "弹幕"}
+_STATE_NAMES = {
+    "published": "已发布", "limited": "被限制推荐", "held": "待人工审核", "blocked": "未予发布", "removed": "已被删除",
+}
+
+
+def _tell_author(session: Session, item: ContentItem, verdict: Verdict, before: ContentState,
+                 after: ContentState, decision_id: int) -> None:
+    """The author is told what happened to their item and on which rule (R3.1, R13.5)."""
+    primary = verdict.primary
+    rule = f"{primary.cites}（第{primary.cites_version}版）" if primary and primary.cites_version else "平台规则"
+    kind = _KIND_NAMES.get(str(item.kind), "内容")
+    state = _STATE_NAMES.get(str(after), str(after))
+    appeal = "如有异议，可在处置通知发出后申诉。" if after in (*_TAKEN_DOWN, ContentState.LIMITED) else ""
+    notices_service.send(
+        session, item.author_id, kind="content_actioned",
+        title=f"你的{kind}{state}",
+        body=f"你的{kind}（编号 {item.id}）{state}，依据 {rule}。{appeal}",
+        dedupe_key=f"content:{item.id}:decision:{decision_id}",
+        data={"content_id": item.id, "from": str(before), "to": str(after), "decision_id": decision_id,
+              "rule_id": primary.cites if primary else None,
+              "rule_version": primary.cites_version if primary else None,
+              "categories": list(verdict.categories)},
+    )
 
 
 # Prohibited categories a reviewer's removal is reported for (R14.4); automated verdicts report

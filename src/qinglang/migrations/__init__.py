@@ -24,6 +24,7 @@ MODEL_MODULES = (
     "qinglang.policy.models",
     "qinglang.review.models",
     "qinglang.detection.models",
+    "qinglang.notices.models",
     "qinglang.evidence.models",
     "qinglang.stream.models",
     "qinglang.authority.models",
