@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "qinglang.cli.database",
     "qinglang.cli.accounts",
     "qinglang.cli.bench_submit",
+    "qinglang.cli.bench_backtest",
     "qinglang.cli.policy",
     "qinglang.cli.lexicon",
     "qinglang.cli.review",

@@ -100,3 +100,13 @@ def inspect_item(session: Session, context: InspectionContext, content_id: int, 
     apply.apply_verdict(session, context.settings, item, verdict, facts=facts, stage="inspection",
                         source=f"inspection:reach>={passed}", reach=reach)
     return True
+
+
+def rescore_body(session: Session, message: StreamMessage) -> None:
+    """Score a message's ``body`` with the detection cascade in force.
+
+    The per-item work of inspection without the database around it: ``qinglang bench stream
+    --handler qinglang.review.inspection:rescore_body`` measures the broker's overhead with it.
+    """
+    detector = _current().gate.detectors.get(session)  # type: ignore[attr-defined]
+    detector.detect(str(message.payload.get("body", "")), None, None, "post")
