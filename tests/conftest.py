@@ -52,6 +52,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         var_dir=tmp_path_factory.mktemp("var"),
         secret_key="test-secret-key-" + "x" * 32,
         password_hash_cost=1024,  # the default is deliberately slow; tests need speed, not strength
+        # Tests run tasks explicitly: a background thread writing beside the test's open
+        # transaction would wait on it.
+        run_periodic_tasks=False,
     )
 
 

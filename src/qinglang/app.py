@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from qinglang import __version__
 from qinglang.errors import QinglangError
 from qinglang.runtime import Runtime, build_runtime
+from qinglang.scheduler import PeriodicTasks
 from qinglang.settings import Settings, get_settings
 
 # Each domain's routes module exposes ``routers``; one line here per domain.
@@ -40,7 +41,12 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        periodic = PeriodicTasks(app.state.runtime) if app.state.runtime.settings.run_periodic_tasks else None
+        if periodic is not None:
+            periodic.start()
         yield
+        if periodic is not None:
+            periodic.stop()
         if owns_runtime:
             app.state.runtime.close()
 

@@ -61,6 +61,7 @@ class GateContext:
     author_tier: str = "standard"
     stage: str = "pre_publication"
     reach: int = 0
+    with_models: bool = True
 
 
 class Gate(Protocol):
@@ -96,7 +97,7 @@ class PolicyGate:
         return self._points[1]
 
     def facts(self, session: Session, item: ContentItem, context: GateContext) -> Facts:
-        detector = self.detectors.get(session)
+        detector = self.detectors.get(session, with_models=context.with_models)
         signals = detector.detect(item.body, item.title, None, str(item.kind))
         return Facts(
             signals=signals, kind=str(item.kind), stage=context.stage, thresholds=self.thresholds(detector),
@@ -135,7 +136,8 @@ def submit(session: Session, settings: Settings, gate: Gate, author: Account, dr
         session, kind=draft.kind, author_id=author.id, body=draft.body, title=draft.title,
         **_placement(session, author, draft),
     )
-    context = GateContext(author_is_minor=identity_service.is_minor(author, settings))
+    context = GateContext(author_is_minor=identity_service.is_minor(author, settings),
+                          with_models=not settings.defer_models)
     verdict, facts = gate.review(session, item, context)
     apply.apply_verdict(session, settings, item, verdict, facts=facts, stage=context.stage,
                         source=f"gate:{gate.name}")

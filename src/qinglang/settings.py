@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     max_title_chars: int = Field(200, ge=10)
     max_danmaku_chars: int = Field(100, ge=10)
 
+    # Detection budget (R9.4): run the trained classifiers after publication instead of inside
+    # the request; lexicons, privacy, spam and fingerprints always run before publication.
+    defer_models: bool = False
+    # Periodic work in the serving process (report delivery, re-review jobs). Off when separate
+    # `qinglang worker` processes do it.
+    run_periodic_tasks: bool = True
+
     # Human review (R11.1, R11.2)
     review_claim_minutes: int = Field(15, ge=1, le=240, description="How long a claim locks a case.")
     review_sla_hours: dict[str, float] = Field(

@@ -32,6 +32,26 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
                     log_level="warning", access_log=False)
 
     @app.command()
+    def worker(interval: float = typer.Option(5.0, min=0.5, help="Seconds between ticks.")) -> None:
+        """Run periodic work (report delivery, re-review jobs) until interrupted."""
+        import time
+
+        from qinglang.runtime import build_runtime
+        from qinglang.scheduler import tick
+        from qinglang.settings import get_settings
+
+        runtime = build_runtime(get_settings())
+        typer.echo(f"qinglang worker: a tick every {interval:g} s (Ctrl-C stops)")
+        try:
+            while True:
+                tick(runtime)
+                time.sleep(interval)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            runtime.close()
+
+    @app.command()
     def openapi() -> None:
         """Print the OpenAPI document of the HTTP API."""
         from qinglang.app import create_app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from typing import Any
@@ -137,21 +138,31 @@ class DetectorHolder:
         self.ttl = ttl
         self._lock = threading.Lock()
         self._detector: Any = None
+        self._without_models: Any = None
         self._version = -1
         self._checked_at = 0.0
 
     def invalidate(self) -> None:
         self._checked_at = 0.0
 
-    def get(self, session: Session) -> Any:
+    def get(self, session: Session, *, with_models: bool = True) -> Any:
+        """The detector in force; ``with_models=False`` skips the trained classifiers, for
+        deployments that run them after publication (``QINGLANG_DEFER_MODELS``)."""
         now = time.monotonic()
-        if self._detector is not None and now - self._checked_at < self.ttl:
+        if self._detector is None or now - self._checked_at >= self.ttl:
+            with self._lock:
+                version = current_version(session)
+                if version != self._version or self._detector is None:
+                    extra = platform_lexicon(session) if version else None
+                    self._detector = self._factory(extra)
+                    self._without_models = None
+                    self._version = version
+                self._checked_at = now
+        if with_models:
             return self._detector
-        with self._lock:
-            version = current_version(session)
-            if version != self._version or self._detector is None:
-                extra = platform_lexicon(session) if version else None
-                self._detector = self._factory(extra)
-                self._version = version
-            self._checked_at = now
-            return self._detector
+        if self._without_models is None:
+            light = copy.copy(self._detector)
+            light.suite = None
+            light.model_versions = {**self._detector.model_versions, "classifiers": "deferred to post review"}
+            self._without_models = light
+        return self._without_models

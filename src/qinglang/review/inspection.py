@@ -62,13 +62,36 @@ def reach_of(session: Session, content_id: int) -> int:
     return counters.views + counters.reposts + counters.shares + counters.replies
 
 
-@consumer("inspection", subjects=("engagement.>",))
+@consumer("inspection", subjects=("engagement.>", "content.published"))
 def inspect(session: Session, message: StreamMessage) -> None:
     content_id = int(message.payload["content_id"])
+    context = _current()
+    if message.subject == "content.published":
+        # With QINGLANG_DEFER_MODELS the classifiers did not run before publication: they run
+        # here, right after it (the split between the two is that setting).
+        if context.settings.defer_models:
+            judge_after_publication(session, context, content_id)
+        return
     # The reach consumer may not have counted this very event yet; one event either way does
     # not move a milestone much, and the next event catches up.
     reach = reach_of(session, content_id)
-    inspect_item(session, _current(), content_id, reach)
+    inspect_item(session, context, content_id, reach)
+
+
+def judge_after_publication(session: Session, context: InspectionContext, content_id: int) -> None:
+    item = session.get(ContentItem, content_id)
+    if item is None or item.state not in VISIBLE_STATES:
+        return
+    author = session.get(Account, item.author_id)
+    gate_context = GateContext(
+        author_is_minor=identity_service.is_minor(author, context.settings) if author else None,
+        stage="post_review",
+    )
+    verdict, facts = context.gate.review(session, item, gate_context)
+    if verdict.action == "allow" and not verdict.labels:
+        return
+    apply.apply_verdict(session, context.settings, item, verdict, facts=facts, stage="post_review",
+                        source="deferred-models")
 
 
 def inspect_item(session: Session, context: InspectionContext, content_id: int, reach: int) -> bool:
