@@ -51,14 +51,14 @@ def test_detect_writes_one_line_per_input_line_and_keeps_going(app: typer.Typer,
     assert first["flags"] == ["illegal.pornography"]
     [span] = first["evidence"]
     assert "周末约 炮吗"[span["start"] : span["end"]] == "约 炮" and span["source"] == "lexicon"
-    assert rows[-1]["evidence"][0]["field"] == "title"
+    assert any(span.get("field") == "title" for span in rows[-1]["evidence"])
 
 
 def test_detect_reads_stdin_and_writes_stdout(app: typer.Typer) -> None:
     result = run(app, ["detect", "-"], stdin='{"id": 1, "text": "加微信领红包"}\n')
     assert result.exit_code == 0
     [line] = [row for row in result.stdout.splitlines() if row.startswith("{")]
-    assert orjson.loads(line)["flags"] == ["platform.spam"]
+    assert "platform.spam" in orjson.loads(line)["flags"]
 
 
 def test_unreadable_input_exits_non_zero(app: typer.Typer, tmp_path: Path) -> None:

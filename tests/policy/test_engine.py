@@ -99,3 +99,11 @@ def test_same_facts_same_verdict() -> None:
     policy = compile_policy(POLICY)
     facts = _facts({"illegal.insult_slander": 0.75, "bad.clickbait": 0.9})
     assert evaluate(policy, facts) == evaluate(policy, facts)
+
+
+def test_queue_rules_open_a_case_without_changing_the_action() -> None:
+    policy = compile_policy(POLICY.replace("    action: limit\n", "    action: allow\n    queue: true\n", 1))
+    verdict = evaluate(policy, _facts({"illegal.insult_slander": 0.7}))
+    assert (verdict.action, verdict.queue) == ("allow", True)
+    held = evaluate(policy, _facts({"bad.minor_harm": 0.8, "illegal.insult_slander": 0.7}, author_minor=True))
+    assert (held.action, held.queue) == ("hold", False)  # a hold opens its own blocking case

@@ -76,6 +76,7 @@ _RULE_KEYS = (
     "report",
     "review",
     "shadow",
+    "queue",
 )
 _RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 _CITED_RULE = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-\d+(?:\.\d+)?$")
@@ -216,7 +217,7 @@ def _rule(data: Any, path: Path, report: Reporter, known_rules: Collection[str] 
     for key, allowed, _default in choices:
         if key in data and data[key] not in allowed:
             report(Problem(path + (key,), f"unknown {key} {data[key]!r}", suggest(data[key], allowed)))
-    for key in ("report", "shadow"):
+    for key in ("report", "shadow", "queue"):
         if key in data and not isinstance(data[key], bool):
             report(Problem(path + (key,), f"{key} must be true or false, not {data[key]!r}"))
     if data.get("report") and category is None:
@@ -238,6 +239,7 @@ def _rule(data: Any, path: Path, report: Reporter, known_rules: Collection[str] 
         report=bool(data.get("report", False)),
         review=data.get("review", "single"),
         shadow=bool(data.get("shadow", False)),
+        queue=bool(data.get("queue", False)),
     )
 
 

@@ -61,6 +61,8 @@ class PolicyRule:
     report: bool = False
     review: str = "single"
     shadow: bool = False
+    # Open a review case without hiding the item: for signals too weak to act on alone.
+    queue: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class Verdict:
     review: str = "single"
     reasons: tuple[Reason, ...] = ()
     shadow: tuple[Reason, ...] = ()
+    queue: bool = False
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -130,6 +133,7 @@ class Verdict:
             "review": self.review,
             "reasons": [reason.to_json() for reason in self.reasons],
             "shadow": [reason.to_json() for reason in self.shadow],
+            "queue": self.queue,
         }
 
 
@@ -139,6 +143,7 @@ def evaluate(policy: Policy, facts: Facts) -> Verdict:
     labels: set[str] = set()
     action, recommendation, severity, review = "allow", "neutral", "low", "single"
     reported: set[str] = set()
+    queue = False
     for rule in policy.rules:
         if not rule.when.test(facts):
             continue
@@ -166,6 +171,7 @@ def evaluate(policy: Policy, facts: Facts) -> Verdict:
             reported.add(rule.category)
         if rule.action == "hold" and rule.review == "dual":
             review = "dual"
+        queue = queue or rule.queue
     if action == "block":
         recommendation = "prohibit"
     # Rules that label or limit but do not say how to recommend still keep the item out of
@@ -182,6 +188,7 @@ def evaluate(policy: Policy, facts: Facts) -> Verdict:
         review=review,
         reasons=tuple(sorted(matched, key=lambda r: -ACTIONS.index(r.action))),
         shadow=tuple(shadow),
+        queue=queue and action != "hold",
     )
 
 
