@@ -3,13 +3,13 @@ each naming the rule, the actor and the versions, in a chain that verifies."""
 
 from qinglang.review.models import ReviewCase
 from tests.identity.builders import publisher, staff
-from tests.review.builders import DOXXING, post, reviewer
+from tests.review.builders import DOXXING, DOXXING_CATEGORIES, post, reviewer
 
 
 def test_an_items_whole_life_is_in_the_evidence_chain(client, db, runtime) -> None:
     admin = staff(client, db, runtime, "admin")
-    ana = reviewer(client, db, runtime, admin, "illegal.privacy")
-    ben = reviewer(client, db, runtime, admin, "illegal.privacy")
+    ana = reviewer(client, db, runtime, admin, *DOXXING_CATEGORIES)
+    ben = reviewer(client, db, runtime, admin, *DOXXING_CATEGORIES)
     author = publisher(client)
     item = post(client, author, DOXXING)
     assert item["state"] == "held"
@@ -17,7 +17,7 @@ def test_an_items_whole_life_is_in_the_evidence_chain(client, db, runtime) -> No
     client.post(f"/v1/review/cases/{case.id}/claim", headers=ana.headers)
     client.post(f"/v1/review/cases/{case.id}/decision", headers=ana.headers,
                 json={"decision": "remove", "rule_id": "MR-7.8", "note": "doxxing"})
-    second = ReviewCase(content_id=item["id"], stage="appeal", categories=["illegal.privacy"], severity="high",
+    second = ReviewCase(content_id=item["id"], stage="appeal", categories=list(DOXXING_CATEGORIES), severity="high",
                         severity_rank=2, due_at=case.due_at, required_reviews=1, policy_reasons=[])
     db.add(second)
     db.commit()
@@ -37,7 +37,7 @@ def test_an_items_whole_life_is_in_the_evidence_chain(client, db, runtime) -> No
     held = records[0]["payload"]
     assert held["content"]["body"] == DOXXING
     assert held["verdict"]["policy_version"] == "default@1"
-    assert held["verdict"]["reasons"][0]["rule_id"] == "MR-7.8"
+    assert "MR-7.8" in {reason["rule_id"] for reason in held["verdict"]["reasons"]}
     assert "lexicon" in held["model_versions"]
     removal = records[2]["payload"]["verdict"]["reasons"][0]
     assert (removal["rule_id"], removal["rule_version"]) == ("MR-7.8", 1)

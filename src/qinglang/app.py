@@ -27,6 +27,7 @@ ROUTE_MODULES = (
     "qinglang.review.routes",
     "qinglang.detection.routes",
     "qinglang.notices.routes",
+    "qinglang.web.routes",
     "qinglang.evidence.routes",
     "qinglang.stream.routes",
     "qinglang.authority.routes",

@@ -2,12 +2,12 @@
 
 from qinglang.review.models import ReviewCase
 from tests.identity.builders import publisher, staff
-from tests.review.builders import DOXXING, TERROR, post, reviewer
+from tests.review.builders import DOXXING, DOXXING_CATEGORIES, TERROR, post, reviewer
 
 
 def test_authors_learn_of_blocks_holds_and_removals_with_the_rule(client, db, runtime) -> None:
     admin = staff(client, db, runtime, "admin")
-    ana = reviewer(client, db, runtime, admin, "illegal.privacy")
+    ana = reviewer(client, db, runtime, admin, *DOXXING_CATEGORIES)
     author = publisher(client)
     post(client, author, "周末去郊外爬山，山顶的风景很美。")
     blocked = post(client, author, TERROR)

@@ -7,6 +7,9 @@ from fastapi.testclient import TestClient
 from tests.identity.builders import ApiUser, staff
 
 DOXXING = "曝光！张三的身份证号110105194912310021，手机13800138000，住在北京市朝阳区建国路88号3单元501室"
+# The doxxing sample also reads as a rumour to the false-information model ("曝光！..."), so its
+# cases carry both categories and their reviewers need both qualifications.
+DOXXING_CATEGORIES = ("illegal.privacy", "illegal.false_information")
 TERROR = "想加入伊斯兰国的兄弟私聊，自制炸药配方在这里"
 
 

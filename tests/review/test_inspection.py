@@ -71,3 +71,27 @@ def test_a_spreading_held_item_moves_up_the_queue(client, db, runtime) -> None:
     assert case.reach >= 1_000
     quiet_case = db.query(ReviewCase).filter_by(content_id=quiet["id"]).one()
     assert case.reach > quiet_case.reach
+
+
+def test_deferred_models_judge_right_after_publication(client, db, runtime) -> None:
+    """R9.4/R9.6 split: with QINGLANG_DEFER_MODELS the classifiers run after publication."""
+    from qinglang import pipeline
+    from qinglang.content.models import ContentKind
+    from qinglang.identity import service as identity_service
+
+    deferred = runtime.settings.model_copy(update={"defer_models": True})
+    author = identity_service.get(db, publisher(client).id)
+    text = "震惊！喝醋能治新冠，医生都不敢说的秘密，赶紧转发给家人，不转不是中国人！"
+    item = pipeline.submit(db, deferred, runtime.gate, author, pipeline.Draft(kind=ContentKind.POST, body=text))
+    first = db.query(Decision).filter_by(content_id=item.id).one()
+    assert first.model_versions["classifiers"] == "deferred to post review"
+    assert item.state == "published"
+
+    inspection.configure(deferred, runtime.gate)
+    message = StreamMessage(subject="content.published", key=f"content.published:{item.id}:1",
+                            payload={"content_id": item.id}, emitted_at=dt.datetime.now(dt.UTC))
+    inspection.inspect(db, message)
+    later = db.query(Decision).filter_by(content_id=item.id, stage="post_review").one()
+    assert "classifiers" not in later.model_versions or later.model_versions["classifiers"] != "deferred to post review"
+    assert later.facts["signals"]["scores"]["illegal.false_information"] > 0.5
+    inspection.configure(runtime.settings, runtime.gate)

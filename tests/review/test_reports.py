@@ -4,7 +4,7 @@ official sees it in their inbox."""
 
 from qinglang.authority.models import AuthorityReport
 from tests.identity.builders import accept_agreement, id_number, register, staff, verify
-from tests.review.builders import DOXXING, TERROR, post, reviewer
+from tests.review.builders import DOXXING, DOXXING_CATEGORIES, TERROR, post, reviewer
 
 
 def _author_from(client, region: str):  # noqa: ANN001, ANN202
@@ -35,7 +35,7 @@ def test_a_blocked_terror_post_is_reported_to_public_security_and_the_cyberspace
 
 def test_a_reviewers_removal_of_doxxing_is_reported(client, db, runtime) -> None:
     admin = staff(client, db, runtime, "admin")
-    ana = reviewer(client, db, runtime, admin, "illegal.privacy")
+    ana = reviewer(client, db, runtime, admin, *DOXXING_CATEGORIES)
     author = _author_from(client, "310115")
     item = post(client, author, DOXXING)
     from qinglang.review.models import ReviewCase

@@ -6,7 +6,7 @@ import datetime as dt
 
 from qinglang.review.models import ReviewCase
 from tests.identity.builders import publisher, staff
-from tests.review.builders import DOXXING, post, reviewer
+from tests.review.builders import DOXXING, DOXXING_CATEGORIES, post, reviewer
 
 PRIVACY = "illegal.privacy"
 
@@ -21,7 +21,7 @@ def _held_item(client, db, author):  # noqa: ANN001, ANN202
 
 def test_a_reviewer_claims_sees_evidence_and_removes(client, db, runtime) -> None:
     admin = staff(client, db, runtime, "admin")
-    ana = reviewer(client, db, runtime, admin, PRIVACY)
+    ana = reviewer(client, db, runtime, admin, *DOXXING_CATEGORIES)
     author = publisher(client)
     item, case = _held_item(client, db, author)
 
@@ -53,8 +53,8 @@ def test_unqualified_reviewers_cannot_take_the_case(client, db, runtime) -> None
 
 def test_a_claimed_case_is_locked_until_its_claim_expires(client, db, runtime) -> None:
     admin = staff(client, db, runtime, "admin")
-    first = reviewer(client, db, runtime, admin, PRIVACY)
-    second = reviewer(client, db, runtime, admin, PRIVACY)
+    first = reviewer(client, db, runtime, admin, *DOXXING_CATEGORIES)
+    second = reviewer(client, db, runtime, admin, *DOXXING_CATEGORIES)
     _, case = _held_item(client, db, publisher(client))
     client.post(f"/v1/review/cases/{case.id}/claim", headers=first.headers)
     taken = client.post(f"/v1/review/cases/{case.id}/claim", headers=second.headers)
@@ -70,8 +70,8 @@ def test_a_claimed_case_is_locked_until_its_claim_expires(client, db, runtime) -
 
 def test_dual_review_needs_two_concurring_reviewers(client, db, runtime) -> None:
     admin = staff(client, db, runtime, "admin")
-    first = reviewer(client, db, runtime, admin, PRIVACY)
-    second = reviewer(client, db, runtime, admin, PRIVACY)
+    first = reviewer(client, db, runtime, admin, *DOXXING_CATEGORIES)
+    second = reviewer(client, db, runtime, admin, *DOXXING_CATEGORIES)
     item, case = _held_item(client, db, publisher(client))
     case.required_reviews = 2
     db.commit()
@@ -91,8 +91,8 @@ def test_dual_review_needs_two_concurring_reviewers(client, db, runtime) -> None
 
 def test_disagreeing_reviewers_escalate_to_an_admin(client, db, runtime) -> None:
     admin = staff(client, db, runtime, "admin")
-    first = reviewer(client, db, runtime, admin, PRIVACY)
-    second = reviewer(client, db, runtime, admin, PRIVACY)
+    first = reviewer(client, db, runtime, admin, *DOXXING_CATEGORIES)
+    second = reviewer(client, db, runtime, admin, *DOXXING_CATEGORIES)
     item, case = _held_item(client, db, publisher(client))
     case.required_reviews = 2
     db.commit()
@@ -111,8 +111,8 @@ def test_disagreeing_reviewers_escalate_to_an_admin(client, db, runtime) -> None
 
 def test_copies_of_removed_content_are_refused_and_a_reversal_restores(client, db, runtime) -> None:
     admin = staff(client, db, runtime, "admin")
-    ana = reviewer(client, db, runtime, admin, PRIVACY)
-    ben = reviewer(client, db, runtime, admin, PRIVACY)
+    ana = reviewer(client, db, runtime, admin, *DOXXING_CATEGORIES)
+    ben = reviewer(client, db, runtime, admin, *DOXXING_CATEGORIES)
     author, copier = publisher(client), publisher(client)
     item, case = _held_item(client, db, author)
     client.post(f"/v1/review/cases/{case.id}/claim", headers=ana.headers)
@@ -126,7 +126,7 @@ def test_copies_of_removed_content_are_refused_and_a_reversal_restores(client, d
 
     # A second case on the removed item (e.g. an appeal) reverses it: the item is back and the
     # fingerprint no longer blocks.
-    reopened = ReviewCase(content_id=item["id"], stage="appeal", categories=[PRIVACY], severity="high",
+    reopened = ReviewCase(content_id=item["id"], stage="appeal", categories=list(DOXXING_CATEGORIES), severity="high",
                           severity_rank=2, due_at=case.due_at, required_reviews=1, policy_reasons=[])
     db.add(reopened)
     db.commit()
@@ -139,7 +139,7 @@ def test_copies_of_removed_content_are_refused_and_a_reversal_restores(client, d
 
 def test_staffing_report_counts_backlog_and_decisions(client, db, runtime) -> None:
     admin = staff(client, db, runtime, "admin")
-    ana = reviewer(client, db, runtime, admin, PRIVACY)
+    ana = reviewer(client, db, runtime, admin, *DOXXING_CATEGORIES)
     _, first_case = _held_item(client, db, publisher(client))
     _held_item(client, db, publisher(client))
     client.post(f"/v1/review/cases/{first_case.id}/claim", headers=ana.headers)

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "qinglang.cli.authority",
     "qinglang.cli.detection",
     "qinglang.cli.models",
+    "qinglang.cli.compliance",
 )
 
 app = typer.Typer(
