@@ -27,10 +27,14 @@ ROUTE_MODULES = (
     "qinglang.review.routes",
     "qinglang.detection.routes",
     "qinglang.notices.routes",
-    "qinglang.web.routes",
     "qinglang.evidence.routes",
     "qinglang.stream.routes",
     "qinglang.authority.routes",
+    "qinglang.complaints.routes",
+    "qinglang.credit.routes",
+    "qinglang.rumors.routes",
+    "qinglang.feed.routes",
+    "qinglang.web.routes",
 )
 
 # Pydantic error types we raise ourselves and answer with their own code.

@@ -81,7 +81,9 @@ def apply_verdict(
         item.recommendation = verdict.recommendation
     else:
         item.labels = sorted(set(item.labels) | set(verdict.labels))
-        if RECOMMENDATION_MODES.index(verdict.recommendation) > RECOMMENDATION_MODES.index(item.recommendation):
+        # A machine's "neutral" is no opinion: it must not undo a curator's encouragement (R6.1).
+        floor = max(RECOMMENDATION_MODES.index(item.recommendation), RECOMMENDATION_MODES.index("neutral"))
+        if RECOMMENDATION_MODES.index(verdict.recommendation) > floor:
             item.recommendation = verdict.recommendation
     if after in _TAKEN_DOWN:
         item.recommendation = "prohibit"
@@ -105,7 +107,7 @@ def apply_verdict(
             fingerprints.revoke(session, item.id)
 
     case_id = None
-    if not human and verdict.action == "hold":
+    if not human and (verdict.action == "hold" or (verdict.queue and after in VISIBLE_STATES)):
         case = review_service.open_case(session, settings, content_id=item.id, verdict=verdict, stage=stage,
                                         blocking=after == ContentState.HELD, reach=reach)
         case_id = case.id
@@ -138,9 +140,44 @@ def apply_verdict(
                            key=f"content.removed:{item.id}:{decision.id}")
     if after != before and not (before == ContentState.PENDING and after == ContentState.PUBLISHED):
         _tell_author(session, item, verdict, before, after, decision.id)
+    _announce_ruled_false(session, item, verdict, facts, stage, decision.id)
     if after in _TAKEN_DOWN:
         _report(session, item, verdict, evidence_ref=f"evidence:{record.seq}", human=human, actor_id=actor_id)
+    _settle_credit(session, settings, item, verdict, before, after, decision.id, actor_id)
     return Applied(decision, str(before), str(after), case_id)
+
+
+def _settle_credit(session: Session, settings: Settings, item: ContentItem, verdict: Verdict, before: ContentState,
+                   after: ContentState, decision_id: int, actor_id: int | None) -> None:
+    """R10.3: a takedown costs the author credit, linked to this decision and its rule; a
+    reversal (an overturned appeal, a reviewer restoring the item) gives it back."""
+    from qinglang.credit import service as credit_service
+
+    if after in _TAKEN_DOWN and before not in _TAKEN_DOWN:
+        primary = verdict.primary
+        credit_service.deduct_for_decision(
+            session, credit_service.policy_of(settings), account_id=item.author_id, content_id=item.id,
+            decision_id=decision_id, categories=verdict.categories, severity=verdict.severity,
+            rule_id=primary.cites if primary else None, rule_version=primary.cites_version if primary else None,
+            actor_id=actor_id)
+    elif before in _TAKEN_DOWN and after not in _TAKEN_DOWN:
+        credit_service.reverse_for_content(
+            session, credit_service.policy_of(settings), content_id=item.id, decision_id=decision_id,
+            actor_id=actor_id, reason=f"the takedown of content {item.id} was reversed (decision {decision_id})")
+
+
+def _announce_ruled_false(session: Session, item: ContentItem, verdict: Verdict, facts: Facts, stage: str,
+                          decision_id: int) -> None:
+    """An item the policy ruled false on a debunked claim: after commit, the ``corrections``
+    consumer records the disposal and corrects everyone who was shown the item (R9.7)."""
+    if verdict.action not in ("label", "limit", "block") or "illegal.false_information" not in verdict.categories:
+        return
+    claims = [{"claim_id": m.claim_id, "similarity": m.similarity} for m in facts.claim_matches
+              if m.band == "high" and m.verdict in ("false", "misleading")]
+    if claims:
+        stream_outbox.emit(session, "content.ruled_false", {
+            "content_id": item.id, "claims": claims, "action": verdict.action, "stage": stage,
+        }, key=f"content.ruled_false:{item.id}:{decision_id}")
 
 
 _KIND_NAMES = {"post": "帖子", "reply": "回复", "message": "私信", "danmaku": "弹幕"}

@@ -32,6 +32,7 @@ from qinglang.policy.engine import Verdict, evaluate
 from qinglang.policy.facts import Facts
 from qinglang.policy.service import PolicyHolder
 from qinglang.rules import service as rules_service
+from qinglang.rumors import matching as claim_matching
 from qinglang.settings import Settings
 
 _FEATURE_OF_KIND = {
@@ -99,10 +100,14 @@ class PolicyGate:
     def facts(self, session: Session, item: ContentItem, context: GateContext) -> Facts:
         detector = self.detectors.get(session, with_models=context.with_models)
         signals = detector.detect(item.body, item.title, None, str(item.kind))
+        # R9.7: the item against the debunk bank; each match is also an evidence span.
+        claim_matches, claim_spans = claim_matching.claim_facts(session, item.title, item.body)
+        signals.evidence.extend(claim_spans)
         return Facts(
             signals=signals, kind=str(item.kind), stage=context.stage, thresholds=self.thresholds(detector),
             author_minor=context.author_is_minor, author_tier=context.author_tier, reach=context.reach,
             copy_of_removed=fingerprints.find_removed_original(session, item.body, exclude_id=item.id),
+            claim_matches=claim_matches,
         )
 
     def review(self, session: Session, item: ContentItem, context: GateContext) -> tuple[Verdict, Facts]:
@@ -132,12 +137,16 @@ def submit(session: Session, settings: Settings, gate: Gate, author: Account, dr
     identity_service.ensure_can_use(author, _FEATURE_OF_KIND[draft.kind])
     rules_service.ensure_current_agreement_accepted(session, author.id)
     _check_lengths(settings, draft)
+    from qinglang.credit import service as credit_service
+
+    # R10.3: the credit tier may mute or rate-limit the author, and the policy reads it.
+    standing = credit_service.check_service(session, credit_service.policy_of(settings), author.id, str(draft.kind))
     item = content_service.create(
         session, kind=draft.kind, author_id=author.id, body=draft.body, title=draft.title,
         **_placement(session, author, draft),
     )
     context = GateContext(author_is_minor=identity_service.is_minor(author, settings),
-                          with_models=not settings.defer_models)
+                          author_tier=standing.tier.name, with_models=not settings.defer_models)
     verdict, facts = gate.review(session, item, context)
     apply.apply_verdict(session, settings, item, verdict, facts=facts, stage=context.stage,
                         source=f"gate:{gate.name}")
@@ -208,6 +217,9 @@ def decide_case(session: Session, settings: Settings, case_id: int, reviewer: Ac
 
     rule = rules_service.resolve_rule(session, rule_id)
     case = review_service.get(session, case_id)
+    from qinglang.complaints import appeals
+
+    appeals.check_reviewer(session, case, reviewer)
     stored, final = review_service.record_decision(
         session, case, reviewer, action=decision, labels=labels, rule_id=rule.rule_id,
         rule_version=rule.version, note=note,
@@ -223,7 +235,79 @@ def decide_case(session: Session, settings: Settings, case_id: int, reviewer: Ac
         action = review_service.DECISIONS[decision]
         verdict = human_verdict(action, labels, rule, reviewer.id, tuple(case.categories), case.severity)
         item = content_service.get(session, case.content_id)
-        apply.apply_verdict(session, settings, item, verdict, stage="review", source="review",
-                            actor_id=reviewer.id,
-                            facts=Facts(signals=Signals(), kind=str(item.kind), stage="review"))
+        applied = apply.apply_verdict(session, settings, item, verdict, stage="review", source="review",
+                                      actor_id=reviewer.id,
+                                      facts=Facts(signals=Signals(), kind=str(item.kind), stage="review"))
+        _close_complaints(session, settings, case, reviewer, decision=decision, rule_id=rule.rule_id,
+                          decision_id=applied.decision.id, note=note)
     return stored, final
+
+
+def _close_complaints(session: Session, settings: Settings, case: object, reviewer: Account, *, decision: str,
+                      rule_id: str, decision_id: int, note: str | None) -> None:
+    """A decided case answers the reports behind it (R13.5) and the appeal it may be."""
+    from qinglang.complaints import appeals
+    from qinglang.complaints import service as complaints_service
+
+    tickets = complaints_service.open_tickets_of_case(session, case.id)  # type: ignore[attr-defined]
+    complaints_service.dispose(session, settings, tickets, decision=decision, decision_id=decision_id,
+                               rule_id=rule_id)
+    appeals.on_case_decided(session, case, decision=decision, reviewer=reviewer, note=note)  # type: ignore[arg-type]
+
+
+def report(session: Session, settings: Settings, gate: Gate, reporter: Account, *, content_id: int | None,
+           account_id: int | None, category: str, note: str | None, evidence_links: list[str]) -> object:
+    """A user reports an item or account (R13.1). The ticket is accepted at once (R13.4); a
+    reported item gets post review (R9.5): the first report runs it through the gate at the
+    ``complaint`` stage (which may tighten it like any automated verdict), and every report joins
+    one non-blocking case for a human. The reports themselves never take anything down."""
+    from qinglang.complaints import service as complaints_service
+    from qinglang.review import inspection
+
+    target = complaints_service.resolve_target(session, reporter, content_id=content_id, account_id=account_id)
+    ticket = complaints_service.receive(session, settings, reporter, target, category=category, note=note,
+                                        evidence_links=evidence_links)
+    item = target.content
+    if item is None:
+        return ticket
+    reach = inspection.reach_of(session, item.id)
+    if not complaints_service.has_pending_case(session, item.id):
+        author = identity_service.get(session, item.author_id)
+        context = GateContext(author_is_minor=identity_service.is_minor(author, settings), stage="complaint",
+                              reach=reach)
+        verdict, facts = gate.review(session, item, context)
+        if verdict.action != "allow":
+            apply.apply_verdict(session, settings, item, verdict, facts=facts, stage="complaint",
+                                source=f"complaint:{ticket.id}", reach=reach)
+    complaints_service.route_to_review(session, settings, ticket, reach=reach)
+    return ticket
+
+
+# ---- curation: encouraging positive content (R6.1) ---------------------------------------------
+
+def set_recommendation(session: Session, settings: Settings, item_id: int, staff: Account, *, mode: str,
+                       rule_id: str, note: str | None) -> ContentItem:
+    """Staff mark an item as encouraged (boosted on every surface) or back to neutral.
+
+    A curation decision is a verdict like any other, so it is recorded and applied by ``apply``;
+    it keeps the item's state and labels, and it cannot lift what the policy resisted."""
+    from qinglang.errors import Conflict
+    from qinglang.policy.engine import Reason
+
+    rule = rules_service.resolve_rule(session, rule_id)
+    item = content_service.get(session, item_id)
+    if item.state != "published" or item.recommendation in ("resist", "prohibit"):
+        raise Conflict(f"item {item_id} is {item.state} / {item.recommendation}: it cannot be encouraged",
+                       code="governance_conflict")
+    reason = Reason(policy_rule=f"curator:{staff.id}", action="allow", category=None, cites=rule.rule_id,
+                    cites_version=rule.version, requirement="R6.1", severity="low", score=None, evidence=())
+    verdict = Verdict(action="allow", policy_version="human", labels=tuple(sorted(item.labels)),
+                      recommendation=mode, reasons=(reason,))
+    apply.apply_verdict(session, settings, item, verdict, stage="curation", source=f"curation:{mode}",
+                        actor_id=staff.id, facts=Facts(signals=Signals(), kind=str(item.kind), stage="curation"))
+    if note:
+        from qinglang.evidence import service as evidence_service
+
+        evidence_service.record(session, tag="content:curation:note", subject_type="content", subject_id=item.id,
+                                actor_id=staff.id, payload={"mode": mode, "note": note})
+    return item

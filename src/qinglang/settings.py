@@ -63,6 +63,23 @@ class Settings(BaseSettings):
     # Evidence retention (R14.3): 6 months is the legal minimum, not just a default.
     evidence_retention_days: int = Field(183, ge=183)
 
+    # Governed recommendation (R12.1): feeds rank a precomputed pool of recent posts.
+    feed_pool_seconds: float = Field(10.0, ge=0, description="How stale a feed's candidate pool may be (0: none).")
+    feed_pool_size: int = Field(5000, ge=100, le=200_000, description="Newest recommendable posts in the pool.")
+
+    # Complaints and appeals (R13.4; defaults justified in docs/complaints.md and published in the
+    # reporting-methods document, RM-2: keep both in step).
+    complaint_accept_hours: float = Field(24, gt=0, description="Time to accept a report.")
+    complaint_dispose_hours: float = Field(7 * 24, gt=0, description="Time to dispose of a report.")
+    complaint_severe_dispose_hours: float = Field(24, gt=0, description="Disposal time for severe categories.")
+    complaint_severe_categories: list[str] = Field(
+        default_factory=lambda: ["illegal.national_security", "illegal.terrorism", "illegal.violence",
+                                 "illegal.pornography", "illegal.privacy"],
+    )
+    appeal_window_days: int = Field(15, ge=1, le=365, description="How long after a decision it can be appealed.")
+    # Account credit (R10.3): a YAML file like qinglang/credit/tiers.yaml; empty = the shipped one.
+    credit_policy_path: str = ""
+
     @field_validator("environment")
     @classmethod
     def _known_environment(cls, value: str) -> str:

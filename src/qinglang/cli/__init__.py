@@ -24,6 +24,10 @@ COMMAND_MODULES = (
     "qinglang.cli.authority",
     "qinglang.cli.detection",
     "qinglang.cli.models",
+    "qinglang.cli.complaints",
+    "qinglang.cli.credit",
+    "qinglang.cli.rumors",
+    "qinglang.cli.feed",
     "qinglang.cli.compliance",
 )
 

@@ -28,6 +28,10 @@ MODEL_MODULES = (
     "qinglang.evidence.models",
     "qinglang.stream.models",
     "qinglang.authority.models",
+    "qinglang.complaints.models",
+    "qinglang.credit.models",
+    "qinglang.rumors.models",
+    "qinglang.feed.models",
 )
 
 

@@ -1,0 +1,242 @@
+"""The credit ledger (R10.3): appending events, deriving the score and tier, service levels.
+
+Services flush, never commit. Every write locks the account row first (check-then-act on a
+ledger: two takedowns at once must both count, a reversal must happen once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from qinglang.content.models import VISIBLE_STATES, ContentItem
+from qinglang.credit.ledger import Entry, Folded, fold, week_of, week_start
+from qinglang.credit.models import CreditCheckpoint, CreditEvent
+from qinglang.credit.tiers import CreditPolicy, Tier, load
+from qinglang.db import utcnow
+from qinglang.errors import Forbidden, InvalidInput, QinglangError
+from qinglang.evidence import service as evidence_service
+from qinglang.identity.models import Account
+from qinglang.settings import Settings
+
+MAX_PAGE = 200
+
+
+class RateLimited(QinglangError):
+    status_code = 429
+    code = "rate_limited"
+
+
+def policy_of(settings: Settings) -> CreditPolicy:
+    return load(settings.credit_policy_path or None)
+
+
+@dataclass(frozen=True)
+class Standing:
+    account_id: int
+    score: int
+    recovered: int
+    tier: Tier
+
+
+def standing(session: Session, policy: CreditPolicy, account_id: int, now: dt.datetime | None = None) -> Standing:
+    """The score now: the checkpoint (if any) plus the events and publishing weeks after it."""
+    now = now or utcnow()
+    current = week_of(now)
+    base, from_week, after = _base(session, policy, account_id, session.get(CreditCheckpoint, account_id), now)
+    entries = _entries(session, account_id, after_id=after)
+    # Recovery only repairs: with nothing lost, the publishing weeks cannot change the score.
+    needs_weeks = base.score < policy.start or any(entry.points < 0 for entry in entries)
+    weeks = _active_weeks(session, account_id, from_week, current) if needs_weeks else set()
+    folded = fold(policy, base, from_week, entries, weeks, current)
+    return Standing(account_id, folded.score, folded.recovered, policy.tier_for(folded.score))
+
+
+def _base(session: Session, policy: CreditPolicy, account_id: int, checkpoint: CreditCheckpoint | None,
+          now: dt.datetime) -> tuple[Folded, int, int]:
+    """Where folding starts: the checkpoint, or the start score in the account's first week."""
+    if checkpoint is not None:
+        folded = Folded(checkpoint.score, checkpoint.recovered, checkpoint.week_violated)
+        return folded, checkpoint.week, checkpoint.last_event_id
+    created = session.scalar(select(Account.created_at).where(Account.id == account_id)) or now
+    return Folded(policy.start, 0), week_of(created), 0
+
+
+def _entries(session: Session, account_id: int, *, after_id: int = 0, through_id: int | None = None) -> list[Entry]:
+    statement = select(CreditEvent.id, CreditEvent.at, CreditEvent.points, CreditEvent.kind).where(
+        CreditEvent.account_id == account_id, CreditEvent.id > after_id)
+    if through_id is not None:
+        statement = statement.where(CreditEvent.id <= through_id)
+    return [Entry(id, week_of(at), points, kind) for id, at, points, kind in session.execute(statement)]
+
+
+def _active_weeks(session: Session, account_id: int, from_week: int, current_week: int) -> set[int]:
+    """Weeks (from ``from_week``, before ``current_week``) in which the account published."""
+    if from_week >= current_week:
+        return set()
+    created = session.scalars(
+        select(ContentItem.created_at).where(
+            ContentItem.author_id == account_id, ContentItem.state.in_(VISIBLE_STATES),
+            ContentItem.created_at >= week_start(from_week), ContentItem.created_at < week_start(current_week),
+        )
+    )
+    return {week_of(at) for at in created}
+
+
+def refresh_checkpoint(session: Session, policy: CreditPolicy, account_id: int,
+                       now: dt.datetime | None = None) -> CreditCheckpoint:
+    """Fold every event so far (and the recovery of every week that is over) into the checkpoint,
+    so that a read adds nothing or almost nothing. Runs under the account's lock: an event
+    appended meanwhile waits, and gets a higher ID than ``last_event_id``."""
+    now = now or utcnow()
+    _lock(session, account_id)
+    checkpoint = session.get(CreditCheckpoint, account_id)
+    base, from_week, after = _base(session, policy, account_id, checkpoint, now)
+    current = week_of(now)
+    entries = _entries(session, account_id, after_id=after)
+    folded = fold(policy, base, from_week, entries, _active_weeks(session, account_id, from_week, current), current)
+    through = max([after, *(entry.id for entry in entries)])
+    if checkpoint is None:
+        checkpoint = CreditCheckpoint(account_id=account_id)
+        session.add(checkpoint)
+    checkpoint.week, checkpoint.last_event_id, checkpoint.at = current, through, now
+    checkpoint.score, checkpoint.recovered, checkpoint.week_violated = (
+        folded.score, folded.recovered, folded.week_violated)
+    session.flush()
+    return checkpoint
+
+
+def _lock(session: Session, account_id: int) -> None:
+    session.execute(select(Account.id).where(Account.id == account_id).with_for_update())
+
+
+def _append(session: Session, policy: CreditPolicy, event: CreditEvent) -> CreditEvent:
+    _lock(session, event.account_id)
+    if event.dedupe_key and session.scalar(select(CreditEvent.id).where(CreditEvent.dedupe_key == event.dedupe_key)):
+        return session.scalar(select(CreditEvent).where(CreditEvent.dedupe_key == event.dedupe_key))  # type: ignore[return-value]
+    session.add(event)
+    session.flush()
+    refresh_checkpoint(session, policy, event.account_id)
+    return event
+
+
+def deduct_for_decision(session: Session, policy: CreditPolicy, *, account_id: int, content_id: int,
+                        decision_id: int, categories: tuple[str, ...] | list[str], severity: str,
+                        rule_id: str | None, rule_version: int | None, actor_id: int | None) -> CreditEvent | None:
+    """A takedown's cost, linked to the decision that caused it and citing its rule (R10.3).
+
+    One deduction per item: an item removed, restored and removed again costs again only after
+    the first deduction was reversed."""
+    points, category = policy.deduction(categories, severity)
+    if not points:
+        return None
+    reversal = aliased(CreditEvent)
+    standing_deduction = session.scalar(
+        select(CreditEvent.id).outerjoin(reversal, reversal.reverses_id == CreditEvent.id).where(
+            CreditEvent.content_id == content_id, CreditEvent.kind == "deduction", reversal.id.is_(None)))
+    if standing_deduction is not None:
+        return None
+    return _append(session, policy, CreditEvent(
+        account_id=account_id, kind="deduction", points=-points, content_id=content_id, decision_id=decision_id,
+        category=category, rule_id=rule_id, rule_version=rule_version, actor_id=actor_id,
+        reason=f"content {content_id} taken down for {category} ({severity})",
+        dedupe_key=f"deduction:{decision_id}",
+    ))
+
+
+def reverse_for_content(session: Session, policy: CreditPolicy, *, content_id: int, decision_id: int,
+                        actor_id: int | None, reason: str) -> list[CreditEvent]:
+    """Give back every standing deduction on an item whose takedown was reversed."""
+    reversal = aliased(CreditEvent)
+    standing_deductions = list(session.scalars(
+        select(CreditEvent).outerjoin(reversal, reversal.reverses_id == CreditEvent.id).where(
+            CreditEvent.content_id == content_id, CreditEvent.kind == "deduction", reversal.id.is_(None))))
+    return [
+        _append(session, policy, CreditEvent(
+            account_id=deduction.account_id, kind="reversal", points=-deduction.points, content_id=content_id,
+            decision_id=decision_id, category=deduction.category, rule_id=deduction.rule_id,
+            rule_version=deduction.rule_version, reverses_id=deduction.id, actor_id=actor_id,
+            reason=reason, dedupe_key=f"reversal:{deduction.id}",
+        ))
+        for deduction in standing_deductions
+    ]
+
+
+def report_bonus(session: Session, policy: CreditPolicy, *, account_id: int, ticket_id: int,
+                 decision_id: int | None, now: dt.datetime | None = None) -> CreditEvent | None:
+    """An upheld report adds a little, a capped number of times per 30 days."""
+    now = now or utcnow()
+    if not policy.upheld_report_bonus:
+        return None
+    recent = session.scalar(select(func.count(CreditEvent.id)).where(
+        CreditEvent.account_id == account_id, CreditEvent.kind == "report_bonus",
+        CreditEvent.at >= now - dt.timedelta(days=30))) or 0
+    if recent >= policy.upheld_report_bonus_per_30_days:
+        return None
+    return _append(session, policy, CreditEvent(
+        account_id=account_id, kind="report_bonus", points=policy.upheld_report_bonus, decision_id=decision_id,
+        reason=f"report {ticket_id} was upheld", rule_id="CONV-4", dedupe_key=f"report_bonus:{ticket_id}"))
+
+
+def malicious_reports(session: Session, policy: CreditPolicy, *, account_id: int, decision_id: int | None,
+                      not_upheld: int, now: dt.datetime | None = None) -> CreditEvent | None:
+    """Repeated reports that reviewers found groundless (R15.2): one penalty per 30-day window."""
+    now = now or utcnow()
+    if not policy.malicious_report_penalty:
+        return None
+    window = (now - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).days // 30
+    return _append(session, policy, CreditEvent(
+        account_id=account_id, kind="malicious_reports", points=-policy.malicious_report_penalty,
+        decision_id=decision_id, rule_id="RM-4",
+        reason=f"{not_upheld} recent reports were not upheld: repeated malicious reporting",
+        dedupe_key=f"malicious_reports:{account_id}:{window}"))
+
+
+def adjust(session: Session, policy: CreditPolicy, *, account_id: int, points: int, reason: str,
+           actor_id: int) -> CreditEvent:
+    """A staff adjustment with its reason, recorded in the ledger and the evidence log."""
+    if points == 0:
+        raise InvalidInput("an adjustment changes the score", code="empty_adjustment")
+    if actor_id == account_id:
+        raise Forbidden("staff cannot adjust their own credit", code="own_credit")
+    event = _append(session, policy, CreditEvent(account_id=account_id, kind="adjustment", points=points,
+                                                 reason=reason, actor_id=actor_id, rule_id="MR-10.3"))
+    evidence_service.record(session, tag="credit:adjusted", subject_type="account", subject_id=account_id,
+                            actor_id=actor_id, payload={"event_id": event.id, "points": points, "reason": reason})
+    return event
+
+
+def history(session: Session, account_id: int, *, before: int | None = None, limit: int = 50) -> list[CreditEvent]:
+    statement = select(CreditEvent).where(CreditEvent.account_id == account_id)
+    if before:
+        statement = statement.where(CreditEvent.id < before)
+    return list(session.scalars(statement.order_by(CreditEvent.id.desc()).limit(min(limit, MAX_PAGE))))
+
+
+def check_service(session: Session, policy: CreditPolicy, account_id: int, kind: str,
+                  now: dt.datetime | None = None) -> Standing:
+    """Refuse what the account's tier does not allow now: muted, or over a rate limit (R10.3)."""
+    now = now or utcnow()
+    current = standing(session, policy, account_id, now)
+    tier = current.tier
+    if tier.muted:
+        raise Forbidden(f"credit score {current.score}: the {tier.name} tier may not publish",
+                        code="credit_muted", detail={"score": current.score, "tier": tier.name})
+    limit = tier.rate_limits.get(kind)
+    if limit is not None:
+        since = now - dt.timedelta(minutes=limit.minutes)
+        recent = list(session.scalars(
+            select(ContentItem.created_at).where(ContentItem.author_id == account_id, ContentItem.kind == kind,
+                                                 ContentItem.created_at >= since)
+            .order_by(ContentItem.created_at.desc()).limit(limit.count)))
+        if len(recent) >= limit.count:
+            # The oldest of the counted items leaves the window first.
+            retry = max(1, int((recent[-1] + dt.timedelta(minutes=limit.minutes) - now).total_seconds()) + 1)
+            raise RateLimited(
+                f"the {tier.name} tier allows {limit.count} {kind} items per {limit.minutes} minutes",
+                detail={"retry_after_seconds": retry, "tier": tier.name, "limit": limit.count,
+                        "minutes": limit.minutes})
+    return current
