@@ -28,7 +28,12 @@ from qinglang.db import transaction
 from qinglang.stream.models import OutboxMessage, ProcessedMessage
 
 # Modules whose import registers consumers; one line per domain that consumes.
-CONSUMER_MODULES = ("qinglang.stream.tasks", "qinglang.review.inspection", "qinglang.rumors.tasks", "qinglang.feed.tasks")
+CONSUMER_MODULES = (
+    "qinglang.stream.tasks",
+    "qinglang.review.inspection",
+    "qinglang.rumors.tasks",
+    "qinglang.feed.tasks",
+)
 
 # Consumer names become JetStream durable names, which refuse dots, wildcards and spaces.
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
