@@ -7,7 +7,6 @@ engines; the rows of one period are few enough (one per report) to count in Pyth
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -16,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qinglang.authority.models import AuthorityReport
+from qinglang.percentiles import percentile
 
 MAX_DAYS = 366
 
@@ -48,13 +48,6 @@ class Figures:
     creation_to_filing: Percentiles | None = None
     creation_to_acknowledgement: Percentiles | None = None
     filing_to_acknowledgement: Percentiles | None = None
-
-
-def percentile(ordered: list[float], fraction: float) -> float | None:
-    """Nearest-rank percentile: a value that actually occurred, as auditors expect."""
-    if not ordered:
-        return None
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def _percentiles(values: list[float]) -> Percentiles:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import typer
 
+from qinglang.percentiles import percentile
+
 authority = typer.Typer(
     help="Reports to the competent departments (R14.4, R4.1).", no_args_is_help=True
 )
@@ -146,10 +148,6 @@ def _bulk_reports(session, content_ids: list[int], now: dt.datetime, rng: random
             batch = []
     if batch:
         session.execute(insert(AuthorityReport), batch)
-
-
-def _percentile(ordered: list[float], fraction: float) -> float:
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:
@@ -292,8 +290,8 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         )
         for caller_name, ordered in timings.items():
             typer.echo(
-                f"  inbox {caller_name:<8} p50 {_percentile(ordered, 0.5) * 1000:.1f} ms   "
-                f"p99 {_percentile(ordered, 0.99) * 1000:.1f} ms   "
+                f"  inbox {caller_name:<8} p50 {percentile(ordered, 0.5) * 1000:.1f} ms   "
+                f"p99 {percentile(ordered, 0.99) * 1000:.1f} ms   "
                 f"(50 per page, {len(ordered)} pages)"
             )
         typer.echo(

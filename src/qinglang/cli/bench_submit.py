@@ -21,6 +21,8 @@ from pathlib import Path
 
 import typer
 
+from qinglang.percentiles import latency_line
+
 _PHRASES = (
     "今天去公园散步", "樱花开得正好", "社区组织了义务劳动", "地铁新线路开通了", "孩子们在操场上踢球",
     "图书馆周末有讲座", "天气预报说明天下雨", "菜市场的蔬菜很新鲜", "大家注意防暑降温", "这家面馆味道不错",
@@ -32,13 +34,6 @@ def synthetic_post(rng: random.Random, length: int = 140) -> str:
     while sum(map(len, parts)) < length:
         parts.append(rng.choice(_PHRASES) + rng.choice("，。！"))
     return "".join(parts)[:length]
-
-
-def percentile(sorted_values: list[float], fraction: float) -> float:
-    if not sorted_values:
-        return float("nan")
-    index = min(len(sorted_values) - 1, max(0, round(fraction * (len(sorted_values) - 1))))
-    return sorted_values[index]
 
 
 def _free_port() -> int:
@@ -153,13 +148,10 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             finally:
                 server.terminate()
                 server.wait(timeout=10)
-        ordered = sorted(latencies)
         engine = url.split(":", 1)[0]
         typer.echo(f"bench submit  engine={engine} requests={requests} concurrency={concurrency} "
                    f"server_workers={workers if engine != 'sqlite' else 1}")
         typer.echo(f"  throughput  {requests / elapsed:,.0f} posts/s  ({failures} failed)")
-        typer.echo(f"  latency     p50 {percentile(ordered, 0.5) * 1000:.1f} ms   "
-                   f"p90 {percentile(ordered, 0.9) * 1000:.1f} ms   p99 {percentile(ordered, 0.99) * 1000:.1f} ms   "
-                   f"mean {statistics.fmean(ordered) * 1000:.1f} ms")
+        typer.echo(f"  latency     {latency_line(latencies)}   mean {statistics.fmean(latencies) * 1000:.1f} ms")
         if failures:
             raise typer.Exit(1)

@@ -165,7 +165,8 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         reads: int = typer.Option(1000, min=10, help="Score reads to time."),
     ) -> None:
         """Reports/s and latency through the HTTP API; p99 of the credit score read."""
-        from qinglang.cli.bench_submit import _free_port, _prepare_users, _wait_until_up, percentile
+        from qinglang.cli.bench_submit import _free_port, _prepare_users, _wait_until_up
+        from qinglang.percentiles import percentile
 
         if requests > items * (users - 1):
             raise typer.BadParameter(f"at most {items * (users - 1)} distinct reports with these users and items")

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import typer
 
+from qinglang.percentiles import percentile
+
 evidence = typer.Typer(
     help="The evidence chain: verify it, purge its expired end, export case files.",
     no_args_is_help=True,
@@ -117,11 +119,6 @@ def export(
     typer.echo(f"wrote {len(case.records)} records about {subject_type} {subject_id} to {output}")
 
 
-def _percentile(ordered: list[float], fraction: float) -> float:
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def _payload(rng: random.Random, n: int) -> dict:
     """Roughly what a removal records: a content snapshot and the verdict with its reasons."""
     body = "".join(
@@ -219,10 +216,10 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
                     typer.echo(
                         f"  {batch:>3}/txn x{writers} writers"
                         f"  {len(appends) / elapsed:>8,.0f} appends/s"
-                        f"   record() p50 {_percentile(appends, 0.5) * 1000:.2f} ms"
-                        f"  p99 {_percentile(appends, 0.99) * 1000:.2f} ms"
-                        f"   txn p50 {_percentile(commits, 0.5) * 1000:.2f} ms"
-                        f"  p99 {_percentile(commits, 0.99) * 1000:.2f} ms"
+                        f"   record() p50 {percentile(appends, 0.5) * 1000:.2f} ms"
+                        f"  p99 {percentile(appends, 0.99) * 1000:.2f} ms"
+                        f"   txn p50 {percentile(commits, 0.5) * 1000:.2f} ms"
+                        f"  p99 {percentile(commits, 0.99) * 1000:.2f} ms"
                         f"  mean {statistics.fmean(commits) * 1000:.2f} ms"
                     )
                 with transaction(runtime.read_sessions) as session:

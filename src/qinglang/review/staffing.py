@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qinglang.db import utcnow
+from qinglang.percentiles import percentile
 from qinglang.review.models import CaseStatus, ReviewCase, ReviewDecision
 from qinglang.settings import Settings
 
@@ -34,13 +35,6 @@ class StaffingReport:
     reviewers_active: int
 
 
-def _quantile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def report(session: Session, settings: Settings, *, days: int = 7, now: dt.datetime | None = None) -> StaffingReport:
     now = now or utcnow()
     since = now - dt.timedelta(days=days)
@@ -60,7 +54,7 @@ def report(session: Session, settings: Settings, *, days: int = 7, now: dt.datet
     per_reviewer = Counter(row.reviewer_id for row in decisions)
     handling = [(row.at - row.claimed_at).total_seconds() / 60 for row in decisions if row.claimed_at]
     mean_handling = sum(handling) / len(handling) if handling else None
-    waits = [(d - c).total_seconds() / 60 for c, d in decided_rows]
+    waits = sorted((d - c).total_seconds() / 60 for c, d in decided_rows)
     incoming_per_day = created / days
     # Reviews per case: dual-review cases cost two.
     reviews_per_case = (len(decisions) / len(decided_rows)) if decided_rows else 1.0
@@ -71,7 +65,7 @@ def report(session: Session, settings: Settings, *, days: int = 7, now: dt.datet
         overdue=overdue, decisions_per_reviewer=dict(per_reviewer),
         decisions_per_reviewer_hour={r: n / (days * settings.reviewer_productive_hours)
                                      for r, n in per_reviewer.items()},
-        median_minutes_to_decision=_quantile(waits, 0.5), p90_minutes_to_decision=_quantile(waits, 0.9),
+        median_minutes_to_decision=percentile(waits, 0.5), p90_minutes_to_decision=percentile(waits, 0.9),
         mean_handling_minutes=mean_handling, incoming_per_day=incoming_per_day,
         reviewers_needed=needed, reviewers_active=len(per_reviewer),
     )
