@@ -209,6 +209,16 @@ def human_verdict(action: str, labels: list[str], rule: rules_service.CitedRule,
                    recommendation=_HUMAN_RECOMMENDATION[action], severity=severity, reasons=reasons)
 
 
+def claim_case(session: Session, settings: Settings, case_id: int, reviewer: Account) -> object:
+    """A reviewer claims a case; an appeal cannot be claimed by those behind the decision
+    appealed (they could not decide it anyway)."""
+    from qinglang.complaints import appeals
+    from qinglang.review import service as review_service
+
+    appeals.check_reviewer(session, review_service.get(session, case_id), reviewer)
+    return review_service.claim(session, settings, case_id, reviewer)
+
+
 def decide_case(session: Session, settings: Settings, case_id: int, reviewer: Account, *, decision: str,
                 rule_id: str, labels: list[str], note: str | None) -> tuple[object, bool]:
     """A reviewer decides a case (R11.1). When the case is final its verdict is applied at once:

@@ -1,6 +1,6 @@
-"""Periodic work: delivering reports to the authorities (R14.4) and running post-review jobs
-(R9.5). The embedded default runs it in a thread of the serving process; production can run
-``qinglang worker`` processes instead (QINGLANG_RUN_PERIODIC_TASKS=false on the API servers).
+"""Periodic work: delivering reports to the authorities (R14.4), escalating overdue complaints
+(R13.4) and running post-review jobs (R9.5). The embedded default runs it in a thread of the
+serving process; production can run ``qinglang worker`` processes instead (QINGLANG_RUN_PERIODIC_TASKS=false on the API servers).
 
 Each tick does a bounded amount of work, and every piece is resumable and idempotent, so a
 crash or two workers at once lose and duplicate nothing.
@@ -19,12 +19,20 @@ BATCHES_PER_TICK = 5
 
 def tick(runtime: Runtime) -> None:
     from qinglang.authority import tasks as authority_tasks
+    from qinglang.complaints import service as complaints_service
+    from qinglang.db import transaction
     from qinglang.review import tasks as review_tasks
 
     try:
         authority_tasks.deliver_pending(runtime.sessions)
     except Exception:  # one failing task must not stop the others; the next tick retries
         log.exception("report delivery failed")
+    try:
+        # R13.4: reports past their deadline go to the head of the review queue.
+        with transaction(runtime.sessions) as session:
+            complaints_service.escalate_overdue(session)
+    except Exception:
+        log.exception("complaint escalation failed")
     try:
         with runtime.sessions() as session:
             job_ids = review_tasks.pending_job_ids(session)

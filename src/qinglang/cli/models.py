@@ -82,6 +82,25 @@ def evaluate(
     typer.echo("\nmodel versions: " + ", ".join(f"{k}={v}" for k, v in suite.versions.items()))
 
 
+# ``qinglang eval`` evaluates the classifiers; its sub-commands (``eval claims``) evaluate the
+# other detectors, registered by their own CLI modules.
+eval_app = typer.Typer(help="Evaluate the detectors on held-back data.", invoke_without_command=True)
+
+
+@eval_app.callback()
+def _eval_classifiers(
+    ctx: typer.Context,
+    data: DataOption = None,
+    weights: Annotated[
+        Path | None, typer.Option("--weights", help="Artifact folder (default: the shipped one).")
+    ] = None,
+) -> None:
+    """Without a sub-command: the classifiers' precision, recall, F1 and ROC-AUC per category and
+    language on the held-back, de-duplicated test splits, with the operating thresholds."""
+    if ctx.invoked_subcommand is None:
+        evaluate(data, weights)
+
+
 def register(app: typer.Typer, bench: typer.Typer) -> None:
     app.command("train")(train)
-    app.command("eval")(evaluate)
+    app.add_typer(eval_app, name="eval")

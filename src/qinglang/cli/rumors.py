@@ -118,6 +118,9 @@ def evaluate(data: Annotated[Path, typer.Option(help="zh-debunk-covid data.jsonl
 
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:
+    from qinglang.cli.models import eval_app
+
+    eval_app.command("claims")(evaluate)  # `qinglang eval claims`, as the issue names it
     app.add_typer(rumors_app, name="rumors")
 
     @bench.command("claims")

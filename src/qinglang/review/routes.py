@@ -78,7 +78,7 @@ def case_detail(case_id: int, _: Staff, session: DbSession) -> schemas.CaseDetai
 
 @router.post("/cases/{case_id}/claim", response_model=schemas.Case, summary="Lock a case for a while")
 def claim(case_id: int, reviewer: Staff, session: DbSession, runtime: RuntimeDep) -> schemas.Case:
-    return _case(review_service.claim(session, runtime.settings, case_id, reviewer))
+    return _case(pipeline.claim_case(session, runtime.settings, case_id, reviewer))
 
 
 @router.post("/cases/{case_id}/release", response_model=schemas.Case)
