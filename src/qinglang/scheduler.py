@@ -1,6 +1,7 @@
 """Periodic work: delivering reports to the authorities (R14.4), escalating overdue complaints
 (R13.4) and running post-review jobs (R9.5). The embedded default runs it in a thread of the
-serving process; production can run ``qinglang worker`` processes instead (QINGLANG_RUN_PERIODIC_TASKS=false on the API servers).
+serving process; production can run ``qinglang worker`` processes instead
+(QINGLANG_RUN_PERIODIC_TASKS=false on the API servers).
 
 Each tick does a bounded amount of work, and every piece is resumable and idempotent, so a
 crash or two workers at once lose and duplicate nothing.
