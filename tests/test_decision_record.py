@@ -7,6 +7,7 @@ from tests.review.builders import DOXXING, DOXXING_CATEGORIES, post, reviewer
 
 
 def test_an_items_whole_life_is_in_the_evidence_chain(client, db, runtime) -> None:
+    """held → reviewed → removed → appealed → restored, every step a verifiable record."""
     admin = staff(client, db, runtime, "admin")
     ana = reviewer(client, db, runtime, admin, *DOXXING_CATEGORIES)
     ben = reviewer(client, db, runtime, admin, *DOXXING_CATEGORIES)
@@ -17,13 +18,19 @@ def test_an_items_whole_life_is_in_the_evidence_chain(client, db, runtime) -> No
     client.post(f"/v1/review/cases/{case.id}/claim", headers=ana.headers)
     client.post(f"/v1/review/cases/{case.id}/decision", headers=ana.headers,
                 json={"decision": "remove", "rule_id": "MR-7.8", "note": "doxxing"})
-    second = ReviewCase(content_id=item["id"], stage="appeal", categories=list(DOXXING_CATEGORIES), severity="high",
-                        severity_rank=2, due_at=case.due_at, required_reviews=1, policy_reasons=[])
-    db.add(second)
-    db.commit()
+    # The author appeals the removal, citing the decision from their notice; a different
+    # reviewer takes the appeal and restores the post.
+    removal = client.get("/v1/me/notices", headers=author.headers).json()["items"][0]["data"]["decision_id"]
+    appeal = client.post("/v1/appeals", headers=author.headers,
+                         json={"decision_id": removal, "reason": "这是我本人同意公开的信息"})
+    assert appeal.status_code == 201, appeal.text
+    second = db.query(ReviewCase).filter_by(content_id=item["id"], stage="appeal").one()
+    refused = client.post(f"/v1/review/cases/{second.id}/claim", headers=ana.headers)
+    assert refused.status_code == 403 and refused.json()["code"] == "different_reviewer_required"
     client.post(f"/v1/review/cases/{second.id}/claim", headers=ben.headers)
-    client.post(f"/v1/review/cases/{second.id}/decision", headers=ben.headers,
-                json={"decision": "allow", "rule_id": "MR-7.8", "note": "consent shown"})
+    restored = client.post(f"/v1/review/cases/{second.id}/decision", headers=ben.headers,
+                           json={"decision": "allow", "rule_id": "MR-7.8", "note": "consent shown"})
+    assert restored.json()["content_state"] == "published"
 
     records = client.get(f"/v1/evidence/subjects/content/{item['id']}", headers=admin.headers).json()["records"]
     timeline = [(r["tag"], r["actor_id"]) for r in records]
@@ -31,8 +38,10 @@ def test_an_items_whole_life_is_in_the_evidence_chain(client, db, runtime) -> No
         ("content:post:held", None),
         ("review:decided", ana.id),
         ("content:post:removed", ana.id),
+        ("appeal:filed", author.id),
         ("review:decided", ben.id),
         ("content:post:published", ben.id),
+        ("appeal:overturned", ben.id),
     ]
     held = records[0]["payload"]
     assert held["content"]["body"] == DOXXING
