@@ -85,6 +85,9 @@ def test_a_brigade_of_new_accounts_cannot_take_content_down(client, db, runtime)
     assert trusted_entry["priority"] and trusted_entry["reporters"] == 1
     order = [entry["case_id"] for entry in queue]
     assert order.index(trusted_entry["case_id"]) < order.index(brigade_entry["case_id"])
+    # The reviewers' own queue puts the trusted report first too.
+    workbench = [case["id"] for case in client.get("/v1/review/queue", headers=ana.headers).json()["items"]]
+    assert workbench.index(trusted_entry["case_id"]) < workbench.index(brigade_entry["case_id"])
     assert brigade_entry["weight"] < 12 * 0.5  # unverified accounts count half
 
     result = decide(client, ana, tickets[0]["case_id"], "allow", "MR-7.6")

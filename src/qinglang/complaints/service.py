@@ -175,6 +175,8 @@ def route_to_review(session: Session, settings: Settings, ticket: ComplaintTicke
 def _link(session: Session, ticket: ComplaintTicket, case: ReviewCase, now: dt.datetime) -> ReviewCase:
     # The report's own deadline holds the case to it too: an overdue report is an overdue case.
     case.due_at = min(case.due_at, ticket.dispose_due_at)
+    if ticket.priority:
+        case.priority = max(case.priority, 1)  # a trusted reporter's report is reviewed first
     ticket.case_id, ticket.status, ticket.under_review_at = case.id, TicketStatus.UNDER_REVIEW, now
     session.flush()
     return case

@@ -34,6 +34,9 @@ class ReviewCase(Base):
     severity: Mapped[str] = mapped_column(String(16), default="normal")
     severity_rank: Mapped[int] = mapped_column(default=1)
     reach: Mapped[int] = mapped_column(default=0)
+    # Raised when a reporter with a record of upheld reports is behind the case (R13.4): within
+    # a severity, their cases are reviewed first.
+    priority: Mapped[int] = mapped_column(default=0, server_default="0")
     # Whether the item stays hidden until decided (a hold) or stays up meanwhile.
     blocking: Mapped[bool] = mapped_column(default=True)
     required_reviews: Mapped[int] = mapped_column(default=1)

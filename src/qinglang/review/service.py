@@ -110,7 +110,7 @@ def is_qualified(session: Session, reviewer: Account, case: ReviewCase) -> bool:
 
 
 def queue(session: Session, reviewer: Account, *, limit: int = 50, now: dt.datetime | None = None) -> list[ReviewCase]:
-    """Cases this reviewer can take, overdue first, then by severity, reach and age."""
+    """Cases this reviewer can take, overdue first, then by severity, reporter priority, reach and age."""
     now = now or utcnow()
     statuses = [CaseStatus.OPEN, CaseStatus.CLAIMED]
     if reviewer.role == Role.ADMIN:
@@ -124,7 +124,8 @@ def queue(session: Session, reviewer: Account, *, limit: int = 50, now: dt.datet
                 ReviewCase.claimed_by.is_(None), ReviewCase.claim_expires_at < now, ReviewCase.claimed_by == reviewer.id
             ),
         )
-        .order_by(overdue.desc(), ReviewCase.severity_rank.desc(), ReviewCase.reach.desc(), ReviewCase.id)
+        .order_by(overdue.desc(), ReviewCase.severity_rank.desc(), ReviewCase.priority.desc(),
+                  ReviewCase.reach.desc(), ReviewCase.id)
         .limit(limit * 4)
     )
     mine = qualifications(session, reviewer.id)
