@@ -73,10 +73,9 @@ def load_demo(session: Session, runtime: Runtime, *, only_if_empty: bool = False
     def submit(author: str, draft: pipeline.Draft) -> int:
         return pipeline.submit(session, settings, runtime.gate, accounts[author], draft).id
 
-    first_post = None
-    for author, title, body in _POSTS:
-        post_id = submit(author, pipeline.Draft(kind=ContentKind.POST, title=title, body=body))
-        first_post = first_post or post_id
+    posts = [submit(author, pipeline.Draft(kind=ContentKind.POST, title=title, body=body))
+             for author, title, body in _POSTS]
+    first_post = posts[0]
     reply = submit("bob", pipeline.Draft(kind=ContentKind.REPLY, parent_id=first_post, body="照片拍得真好！"))
     submit("alice", pipeline.Draft(kind=ContentKind.REPLY, parent_id=reply, body="谢谢，下次一起去。"))
     submit("alice", pipeline.Draft(kind=ContentKind.MESSAGE, recipient_handle="bob", body="周六图书馆见？"))
@@ -88,6 +87,9 @@ def load_demo(session: Session, runtime: Runtime, *, only_if_empty: bool = False
     submit("bob", pipeline.Draft(kind=ContentKind.POST, title="曝光",
                                  body="大家看看这个人：王某，手机13912345678，住在北京市朝阳区建国路88号3单元501室，"
                                       "天天在小区里乱停车"))
+    # A report for the complaints queue (R13.1): the ticket is accepted at once and joins a case.
+    pipeline.report(session, settings, runtime.gate, accounts["alice"], content_id=posts[1], account_id=None,
+                    category="illegal.false_information", note="活动时间写错了，图书馆周六不开门", evidence_links=[])
     _rumour_demo(session, runtime, accounts, submit)
     return [(handle, str(role)) for handle, role, _, _ in _ACCOUNTS]
 
