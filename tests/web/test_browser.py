@@ -26,6 +26,7 @@ from qinglang.app import create_app
 from qinglang.db import make_sessionmaker, transaction
 from qinglang.detection.signals import CATEGORIES
 from qinglang.identity import service as identity_service
+from qinglang.identity.models import Role
 from qinglang.policy import service as policy_service
 from qinglang.review import service as review_service
 from qinglang.rules import service as rules_service
@@ -107,6 +108,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         demo.load_demo(session, runtime)
         admin = identity_service.by_handle(session, "admin")
         review_service.grant(session, identity_service.by_handle(session, "reviewer"), list(CATEGORIES), admin.id)
+        # The second reviewer, for the appeal the first may not decide.
+        second = identity_service.register(
+            session, settings, handle="reviewer2", password=demo.DEMO_PASSWORD, mobile="13800000009", role=Role.REVIEWER
+        )
+        review_service.grant(session, second, list(CATEGORIES), admin.id)
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -229,3 +235,116 @@ def test_a_held_post_is_removed_from_the_workbench_and_everyone_sees_it(server: 
     assert admin.locator("h1").inner_text() == "Latest posts"
     _shot(admin, "home-en")
     shutil.rmtree(SCREENSHOTS / "tmp", ignore_errors=True)
+
+
+def test_a_report_is_upheld_the_reporter_told_the_author_appeals_and_another_reviewer_restores(
+    server: str,
+    browser,  # noqa: ANN001
+) -> None:
+    """R13.2, R13.1, R13.5, R11.1, R4.1: the issue's whole story, in the browser."""
+    reporter = _page(browser, server)
+    _sign_in(reporter, "bob")
+    reporter.goto("/")
+    target = reporter.locator("li.post", has_text="春天的公园")
+    content_id = target.get_attribute("id").removeprefix("post-")
+    target.locator("a.report").click()
+    reporter.wait_for_url(f"**/rules/reporting-methods?content_id={content_id}*")
+    assert reporter.get_by_label("内容编号").input_value() == content_id
+    reporter.get_by_label("举报类别").select_option("illegal.privacy")
+    reporter.get_by_label("说明（可选）").fill("照片里能看清别人家的门牌号和车牌")
+    reporter.get_by_label("证据链接（可选）").fill("https://example.org/evidence/1")
+    _shot(reporter, "report-form")
+    reporter.get_by_role("button", name="提交举报").click()
+    reporter.wait_for_url("**/me/tickets/*")
+    number = reporter.locator(".ticket-number").inner_text()
+    assert number.startswith("JB") and "举报已受理" in reporter.locator(".flash").inner_text()  # R13.1
+    _shot(reporter, "ticket")
+
+    first = _page(browser, server)
+    _sign_in(first, "reviewer")
+    first.goto("/review/complaints")
+    _shot(first, "complaint-queue")
+    first.locator(f"tr:has-text('#{content_id})') a").first.click()
+    first.wait_for_url("**/review/cases/*")
+    assert "门牌号" in first.locator("ul.complaints").inner_text()
+    first.get_by_label("依据规则").select_option("MR-7.8")
+    _shot(first, "review-case-reported")
+    first.get_by_role("button", name="删除").click()
+    first.wait_for_url("**done=review.decided*")
+    assert first.locator(".flash").inner_text().endswith("已删除")
+
+    reporter.goto("/me/tickets")
+    row = reporter.locator("tr", has_text=number)
+    assert "举报属实" in row.inner_text() and "已反馈结果" in row.inner_text()  # R13.5
+    _shot(reporter, "my-tickets")
+
+    author = _page(browser, server)
+    _sign_in(author, "alice")
+    author.locator("a.appeal-link").first.click()
+    author.wait_for_url("**/me/appeals?decision_id=*")
+    author.get_by_label("申诉理由").fill("照片是我家门口，门牌是我自己的")
+    author.get_by_role("button", name="提交申诉").click()
+    author.wait_for_url("**/me/appeals?done=appeal.filed*")
+    assert "复核中" in author.locator("ul.appeals").inner_text()
+    _shot(author, "appeals")
+
+    # The reviewer who removed it is refused, on the page, when trying to decide the appeal.
+    first.goto("/review")
+    first.locator(f"tr:has-text('#{content_id})') a").first.click()
+    first.wait_for_url("**/review/cases/*")
+    first.get_by_role("button", name="通过 / 恢复").click()
+    assert "另一位审核员" in first.locator(".form-error").inner_text()
+
+    second = _page(browser, server)
+    _sign_in(second, "reviewer2")
+    second.goto("/review")
+    second.locator(f"tr:has-text('#{content_id})') a").first.click()
+    second.wait_for_url("**/review/cases/*")
+    assert "门牌是我自己的" in second.locator("section.appeal").inner_text()
+    second.get_by_label("依据规则").select_option("MR-7.8")
+    _shot(second, "review-appeal")
+    second.get_by_role("button", name="通过 / 恢复").click()
+    second.wait_for_url("**done=review.decided*")
+    assert second.locator(".flash").inner_text().endswith("已发布")
+
+    author.goto("/me/appeals")
+    assert "已撤销原处置" in author.locator("ul.appeals").inner_text()
+    author.goto("/me/credit")
+    # The restored item's deduction is reversed (the doxxing removal above still counts): R10.3.
+    history = author.locator("table.credit-history tbody").inner_text()
+    assert "撤销扣分" in history and history.count("违规扣分") == 2
+    _shot(author, "my-credit")
+    author.goto("/me/feed")
+    _shot(author, "my-feed")
+
+    official = _page(browser, server)
+    _sign_in(official, "authority")
+    official.goto("/authority?category=illegal.privacy")
+    assert official.locator("table").inner_text().count("illegal.privacy") >= 2  # R4.1
+    official.goto("/authority/supervision")
+    assert official.locator("#complaints-sla svg.chart").count() == 1  # R4.2, R13.4
+    _shot(official, "authority-supervision")
+    official.goto("/compliance")
+    assert official.locator("table.compliance tbody tr").count() == 36
+    assert "尚无实时数据" not in official.locator("table.compliance").inner_text()
+    _shot(official, "compliance")
+
+    public = _page(browser, server)
+    for path, name in (("/hot", "hot"), ("/debunks", "debunks")):
+        public.goto(path)
+        assert public.locator("h1").is_visible()
+        _shot(public, name)
+    if public.locator("ol.debunks a").count():
+        public.locator("ol.debunks a").first.click()
+        public.wait_for_url("**/debunks/*")
+        _shot(public, "debunk")
+    staff = _page(browser, server)
+    _sign_in(staff, "admin")
+    for path, name in (
+        ("/staff/debunks", "staff-debunks"),
+        ("/staff/interventions", "staff-interventions"),
+        ("/staff/credit?handle=alice", "staff-credit"),
+    ):
+        staff.goto(path)
+        assert staff.locator("h1").is_visible()
+        _shot(staff, name)

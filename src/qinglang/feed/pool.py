@@ -59,7 +59,7 @@ def build(session: Session, size: int, now: float | None = None) -> Pool:
         .where(ContentItem.kind == ContentKind.POST, ContentItem.state == ContentState.PUBLISHED,
                ContentItem.recommendation.in_(RECOMMENDABLE))
         .order_by(ContentItem.id.desc()).limit(size)
-    ).tuples().all()
+    ).all()
     have = {row[0] for row in rows}
     # Items staff pinned or boosted belong in the pool however old they are (R12.2).
     promoted = set(session.scalars(select(Intervention.content_id).where(Intervention.revoked_at.is_(None),
@@ -70,14 +70,14 @@ def build(session: Session, size: int, now: float | None = None) -> Pool:
             select(ContentItem.id, ContentItem.author_id, ContentItem.title, ContentItem.body,
                    ContentItem.published_at, ContentItem.recommendation)
             .where(ContentItem.id.in_(extra[start:start + _CHUNK]), ContentItem.state == ContentState.PUBLISHED)
-        ).tuples().all()
+        ).all()
     ids = [row[0] for row in rows]
     reach: dict[int, float] = {}
     for start in range(0, len(ids), _CHUNK):
         for content_id, views, reposts, shares, replies in session.execute(
             select(ContentReach.content_id, ContentReach.views, ContentReach.reposts, ContentReach.shares,
                    ContentReach.replies).where(ContentReach.content_id.in_(ids[start:start + _CHUNK]))
-        ).tuples():
+        ):
             reach[content_id] = views + 3 * reposts + 3 * shares + 2 * replies
     tags = [tags_of(title, body, author_id) for _, author_id, title, body, _, _ in rows]
     by_tag: dict[str, list[int]] = {}

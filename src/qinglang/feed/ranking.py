@@ -42,7 +42,7 @@ def _minor_harm(session: Session, ids: list[int]) -> set[int]:
         return set()
     harmful = set()
     for content_id, verdict in session.execute(select(Decision.content_id, Decision.verdict)
-                                               .where(Decision.content_id.in_(ids))).tuples():
+                                               .where(Decision.content_id.in_(ids))):
         if any(reason.get("category") == MINOR_CATEGORY for reason in (verdict or {}).get("reasons", [])):
             harmful.add(content_id)
     return harmful
@@ -117,7 +117,7 @@ def home(session: Session, settings: Settings, viewer: Viewer, *, limit: int = 2
     if viewer.personalised and viewer.account_id is not None:
         bonus = np.zeros(len(pool))
         for tag, weight in session.execute(select(InterestTag.tag, InterestTag.weight)
-                                           .where(InterestTag.account_id == viewer.account_id)).tuples():
+                                           .where(InterestTag.account_id == viewer.account_id)):
             indices = pool.by_tag.get(tag)
             if indices is not None:
                 bonus[indices] += weight

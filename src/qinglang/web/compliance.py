@@ -28,7 +28,7 @@ REQUIREMENTS_FILE = Path(__file__).parent / "requirements.yaml"
 # A source checkout keeps the tests beside ``src``; an installed package has none.
 DEFAULT_TESTS = Path(__file__).resolve().parents[3] / "tests"
 # One line per domain that measures requirements; issue 5 and issue 6 add theirs here.
-FIGURE_MODULES = ("qinglang.web.figures",)
+FIGURE_MODULES = ("qinglang.web.figures", "qinglang.web.figures_domains")
 
 _REQUIREMENT_ID = re.compile(r"\bR\d{1,2}\.\d{1,2}\b")
 

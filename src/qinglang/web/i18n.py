@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from qinglang.web import i18n_pages
+
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_LANGUAGE = "zh-CN"
 
@@ -228,6 +230,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "form.fix": ("请修正下面标出的问题。", "Please correct the fields marked below."),
     "form.too_long": ("太长了", "too long"),
 }
+
+_TEXT.update(i18n_pages.TEXT)
 
 
 def translator(language: str) -> Callable[[str], str]:

@@ -37,6 +37,8 @@ DISPLAY_ZONE = ZoneInfo("Asia/Shanghai")
 _ALL = frozenset(Role)
 _STAFF = frozenset({Role.ADMIN, Role.REVIEWER})
 _AUTHORITY = frozenset({Role.ADMIN, Role.AUTHORITY})
+# Staff and officials reach their own tickets, appeals and credit from /me; the bar keeps their tools.
+_USERS = frozenset({Role.USER})
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,18 @@ NAV = (
     NavEntry("/rules/reporting-methods", "nav.report", None),
     # Extension points: each entry appears as soon as a page is served at its path.
     # Issue 5 (rumours, feeds) and issue 6 (complaints, appeals, credit) fill these in.
+    NavEntry("/hot", "nav.hot", None),
     NavEntry("/debunks", "nav.debunks", None),
-    NavEntry("/me/tickets", "nav.complaints", _ALL),
-    NavEntry("/me/appeals", "nav.appeals", _ALL),
-    NavEntry("/me/credit", "nav.credit", _ALL),
-    NavEntry("/me/feed", "nav.feeds", _ALL),
+    NavEntry("/me/tickets", "nav.complaints", _USERS),
+    NavEntry("/me/appeals", "nav.appeals", _USERS),
+    NavEntry("/me/credit", "nav.credit", _USERS),
+    NavEntry("/me/feed", "nav.feeds", _USERS),
     NavEntry("/me", "nav.me", _ALL),
     NavEntry("/review", "nav.review", _STAFF),
+    NavEntry("/review/complaints", "nav.complaint_queue", _STAFF),
+    NavEntry("/staff/debunks", "nav.debunk_bank", _STAFF),
+    NavEntry("/staff/interventions", "nav.interventions", _STAFF),
+    NavEntry("/staff/credit", "nav.credit_admin", _STAFF),
     NavEntry("/staff/policy", "nav.policy", _STAFF),
     NavEntry("/staff/lexicon", "nav.lexicon", _STAFF),
     NavEntry("/staff/staffing", "nav.staffing", _STAFF),
@@ -134,13 +141,22 @@ def language_of(request: Request) -> str:
 def context(request: Request, **values: Any) -> dict[str, Any]:
     language = language_of(request)
     account: Account | None = getattr(request.state, "viewer", None)
+    nav = nav_for(request, account)
+    path = request.url.path
+    # The most specific entry is the current one: /review/complaints is not also /review.
+    current = max(
+        (e.path for e in nav if e.path == path or (e.path != "/" and path.startswith(e.path + "/"))),
+        key=len,
+        default=None,
+    )
     return {
         "request": request,
         "t": i18n.translator(language),
         "lang": language,
         "viewer": account,
-        "nav": nav_for(request, account),
-        "path": request.url.path,
+        "nav": nav,
+        "current": current,
+        "path": path,
         "csrf": auth.csrf_token(request),
         "flash": _flash(request),
         **values,

@@ -13,7 +13,7 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from qinglang.errors import NotFound
-from qinglang.web.pages import authority, compliance, me, public, review, staff
+from qinglang.web.pages import authority, complaints, compliance, credit, debunks, feed, me, public, review, staff
 
 STATIC = Path(__file__).parent / "static"
 _STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
@@ -30,4 +30,18 @@ def static_file(name: str) -> FileResponse:
     return FileResponse(path, media_type=_STATIC_TYPES[path.suffix], headers={"Cache-Control": "max-age=300"})
 
 
-routers = (public.router, me.router, review.router, staff.router, authority.router, compliance.router, static_router)
+routers = (
+    public.router,
+    me.router,
+    complaints.router,
+    credit.router,
+    debunks.public,
+    debunks.staff,
+    feed.public,
+    feed.router,
+    review.router,
+    staff.router,
+    authority.router,
+    compliance.router,
+    static_router,
+)

@@ -8,6 +8,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from qinglang.errors import QinglangError
+
 Model = TypeVar("Model", bound=BaseModel)
 
 _REQUIRED = {"missing", "empty_text", "string_too_short"}
@@ -41,3 +43,10 @@ def parse(model: type[Model], values: dict[str, object], t: Callable[[str], str]
 
 def _optional(model: type[BaseModel]) -> set[str]:
     return {name for name, info in model.model_fields.items() if not info.is_required()}
+
+
+def refusal(t: Callable[[str], str], error: QinglangError) -> str:
+    """A refused action in the user's words when the UI has them; the API's message otherwise."""
+    key = f"error.{error.code}"
+    text = t(key)
+    return text if text != key else f"{error.message} ({error.code})"

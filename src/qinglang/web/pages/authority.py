@@ -18,7 +18,7 @@ from qinglang.authority.schemas import Acknowledge
 from qinglang.authority.settings import AuthoritySettings, get_authority_settings
 from qinglang.deps import DbSession
 from qinglang.errors import QinglangError
-from qinglang.web import charts, rendering
+from qinglang.web import charts, figures_domains, rendering
 from qinglang.web.auth import AuthorityPage, Form
 from qinglang.web.rendering import PageRoute, render
 from qinglang.web.schemas import FormInvalid, parse
@@ -164,6 +164,8 @@ def supervision(
     )
     t = rendering.context(request)["t"]
     names = {d.id: d.name for d in authority_service.routing_in_force(settings).departments}
+    # Complaint handling (R4.2, R13.4) is measured as the compliance report measures it.
+    sla = figures_domains.complaint_sla(session)
     return render(
         request,
         "authority/supervision.html",
@@ -179,4 +181,10 @@ def supervision(
             [charts.Bar(k, v) for k, v in figures.by_status.items()], title=t("supervision.by_status")
         ),
         by_category=charts.bars([charts.Bar(k, v) for k, v in figures.by_category.items()], title=t("inbox.category")),
+        sla=sla,
+        sla_chart=charts.bars(
+            [charts.Bar(t("category." + r.category), round(100 * r.within / r.judged, 1)) for r in sla if r.judged],
+            title=t("sla.title"),
+            unit="%",
+        ),
     )

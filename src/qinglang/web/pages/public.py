@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from qinglang.content import service as content_service
 from qinglang.deps import DbSession, RuntimeDep
+from qinglang.detection.signals import CATEGORIES
 from qinglang.errors import QinglangError
 from qinglang.identity import service as identity_service
 from qinglang.identity.models import Account
@@ -64,16 +65,35 @@ def rule_document(
     _: Viewer,
     content_id: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
+    return rule_page(request, session, slug, content_id=content_id)
+
+
+def rule_page(
+    request: Request,
+    session: Session,
+    slug: DocumentSlug,
+    *,
+    content_id: int | None = None,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """A published document; the reporting methods carry the report form (R13.2, R13.3), which a
+    refused report renders again with what the reporter typed."""
     document = rules_service.current(session, slug)
     documents = rules_service.current_documents(session)
     return render(
         request,
         "rule.html",
+        status_code=status_code,
         document=document,
         documents=documents,
         body=rendering.markup(_markdown.render(document.body_md)),
         content_id=content_id,
         reporting=slug == DocumentSlug.REPORTING_METHODS,
+        categories=CATEGORIES,
+        values=values or {"category": "", "note": "", "evidence_links": ""},
+        errors=errors or {},
     )
 
 

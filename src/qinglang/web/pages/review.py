@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from qinglang import pipeline
 from qinglang.authority.models import AuthorityReport
+from qinglang.complaints import routes as complaints_api
+from qinglang.complaints.models import Appeal
 from qinglang.content import service as content_service
 from qinglang.db import utcnow
 from qinglang.deps import DbSession, RuntimeDep
@@ -21,11 +23,12 @@ from qinglang.review import service as review_service
 from qinglang.review.models import CaseStatus
 from qinglang.review.schemas import DecisionCreate
 from qinglang.rules import service as rules_service
+from qinglang.settings import Settings
 from qinglang.web import rendering
 from qinglang.web.auth import Form, StaffPage
 from qinglang.web.highlight import segments
 from qinglang.web.rendering import PageRoute, render
-from qinglang.web.schemas import FormInvalid, parse
+from qinglang.web.schemas import FormInvalid, parse, refusal
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False, tags=["web"])
 
@@ -72,6 +75,8 @@ def _case_page(
         request,
         "review/case.html",
         status_code=status_code,
+        complaints=complaints_api.case_reports(case_id, reviewer, session),
+        appeal=session.scalar(select(Appeal).where(Appeal.case_id == case_id)),
         case=detail,
         content=content,
         body=segments(content.body, body_spans),
@@ -85,6 +90,33 @@ def _case_page(
         and detail.claim_expires_at is not None
         and detail.claim_expires_at > utcnow(),
     )
+
+
+def take_and_decide(
+    session: Session, settings: Settings, case_id: int, reviewer: Account, body: DecisionCreate
+) -> bool:
+    """One click: taking the case and deciding it are one unit of work. True when it is final."""
+    held = review_service.get(session, case_id)
+    if held.claimed_by != reviewer.id or (held.claim_expires_at and held.claim_expires_at < utcnow()):
+        review_service.claim(session, settings, case_id, reviewer)
+    _, final = pipeline.decide_case(
+        session,
+        settings,
+        case_id,
+        reviewer,
+        decision=body.decision,
+        rule_id=body.rule_id,
+        labels=body.labels,
+        note=body.note,
+    )
+    return final
+
+
+@router.get("/review/complaints", name="web.complaint_queue")
+def complaint_queue(request: Request, reviewer: StaffPage, session: DbSession) -> Response:
+    """Reported items awaiting review (R13.4): overdue first, then trusted reporters, then weight."""
+    entries = complaints_api.queue(reviewer, session, limit=100).items
+    return render(request, "review/complaints.html", entries=entries)
 
 
 @router.get("/review/cases/{case_id}", name="web.case")
@@ -101,20 +133,7 @@ def decide(
     labels = [label.strip() for label in values.get("labels", "").split(",") if label.strip()]
     try:
         body = parse(DecisionCreate, {**{k: v for k, v in values.items() if k != "labels"}, "labels": labels}, t)
-        held = review_service.get(session, case_id)
-        if held.claimed_by != reviewer.id or (held.claim_expires_at and held.claim_expires_at < utcnow()):
-            # One click: taking the case and deciding it are one unit of work.
-            review_service.claim(session, runtime.settings, case_id, reviewer)
-        _, final = pipeline.decide_case(
-            session,
-            runtime.settings,
-            case_id,
-            reviewer,
-            decision=body.decision,
-            rule_id=body.rule_id,
-            labels=body.labels,
-            note=body.note,
-        )
+        final = take_and_decide(session, runtime.settings, case_id, reviewer, body)
     except FormInvalid as invalid:
         return _case_page(request, session, reviewer, case_id, status_code=422, values=values, errors=invalid.errors)
     except QinglangError as error:
@@ -126,7 +145,7 @@ def decide(
             case_id,
             status_code=error.status_code,
             values=values,
-            errors={"_form": f"{error.message} ({error.code})"},
+            errors={"_form": refusal(t, error)},
         )
     decided = review_service.get(session, case_id)
     state = str(content_service.get(session, decided.content_id).state)
