@@ -135,7 +135,8 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
                 length=claims, label="loading claims") as bar:
             result = rumors_bench.bench_claims(engine, claims=claims, queries=queries, progress=bar.update)
         typer.echo(f"{result['claims']:.0f} claims, {result['queries']:.0f} queries: p50 {result['p50_ms']:.3f} ms, "
-                   f"p99 {result['p99_ms']:.3f} ms, recall at 10% edits {result['recall_edit10']:.3f}")
+                   f"p99 {result['p99_ms']:.3f} ms, recall at 10% edits {result['recall_edit10']:.3f}; "
+                   f"anchor index loaded in {result['index_load_s']:.1f} s")
 
     @bench.command("sweep")
     def bench_sweep(items: Annotated[int, typer.Option(min=100)] = 1_000_000,

@@ -12,13 +12,12 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from qinglang.detection.signals import Span
 from qinglang.policy.facts import ClaimMatch
+from qinglang.rumors import index as claim_index
 from qinglang.rumors import shingles
-from qinglang.rumors.models import Claim, ClaimAnchor, ClaimStatus
 
 HIGH = 0.72
 SUGGEST = 0.5
@@ -26,22 +25,6 @@ MAX_CANDIDATES = 12
 # A candidate must share this share of its anchors; a 10% edit leaves well over half of them.
 MIN_ANCHOR_SHARE = 0.25
 CATEGORY = "illegal.false_information"
-
-_HITS = (
-    select(ClaimAnchor.claim_id, func.count().label("hits"))
-    .where(ClaimAnchor.anchor.in_(bindparam("anchors", expanding=True)))
-    .group_by(ClaimAnchor.claim_id)
-    .order_by(func.count().desc(), ClaimAnchor.claim_id)
-    .limit(MAX_CANDIDATES * 4)
-    .subquery()
-)
-# One round trip per match: it runs on every submission.
-_CANDIDATES = (
-    select(Claim.id, Claim.text, Claim.verdict, Claim.anchor_count, _HITS.c.hits)
-    .join(_HITS, _HITS.c.claim_id == Claim.id)
-    .where(Claim.status == ClaimStatus.ACTIVE)
-)
-
 
 @dataclass(frozen=True)
 class Match:
@@ -71,12 +54,17 @@ def find(session: Session, text: str, *, minimum: float = SUGGEST, limit: int = 
     item = shingles.shingle(text)
     if not item.matchable or not item.anchors:
         return []
-    # Core execution on the session's connection: the ORM layer cost more than the query.
-    rows = session.connection().execute(_CANDIDATES, {"anchors": item.anchors}).tuples().all()
-    eligible = [r for r in rows if r[4] >= max(1, math.ceil(MIN_ANCHOR_SHARE * r[3]))]
-    eligible.sort(key=lambda r: (-r[4] / max(r[3], 1), r[0]))
+    # The bank's anchors, texts and verdicts in memory (``rumors.index``): no query per match.
+    snapshot = claim_index.for_session(session).snapshot(session)
+    hits = snapshot.hits(item.anchors, MAX_CANDIDATES * 4)
+    eligible = [h for h in hits if h[1] >= max(1, math.ceil(MIN_ANCHOR_SHARE * h[2]))]
+    eligible.sort(key=lambda h: (-h[1] / max(h[2], 1), h[0]))
     found = []
-    for claim_id, claim_text, verdict, _, _ in eligible[:MAX_CANDIDATES]:
+    for claim_id, _, _ in eligible[:MAX_CANDIDATES]:
+        claim = snapshot.claim(claim_id)
+        if claim is None:
+            continue
+        claim_text, verdict = claim
         score = shingles.similarity(_claim_shingles(claim_text), item)
         if score >= minimum:
             found.append(Match(claim_id, str(verdict), score))

@@ -14,6 +14,7 @@ from qinglang.content.models import VISIBLE_STATES, ContentItem
 from qinglang.db import utcnow
 from qinglang.errors import InvalidInput, NotFound
 from qinglang.evidence import service as evidence_service
+from qinglang.rumors import index as claim_index
 from qinglang.rumors import shingles
 from qinglang.rumors.models import Claim, ClaimAnchor, ClaimHit, ClaimStatus, ClaimVerdict, ContentAnchor
 from qinglang.stream import outbox
@@ -75,6 +76,7 @@ def upsert(session: Session, data: ClaimInput, *, actor_id: int | None, sweep: b
     session.flush()
     if changed:
         _index(session, claim)
+        claim_index.invalidate(session)
         evidence_service.record(
             session, tag="rumors:claim:added" if created else "rumors:claim:changed", subject_type="claim",
             subject_id=claim.id, actor_id=actor_id,
@@ -93,6 +95,7 @@ def retire(session: Session, claim: Claim, *, actor_id: int) -> Claim:
     claim.status = ClaimStatus.RETIRED
     claim.updated_at = utcnow()
     session.execute(delete(ClaimAnchor).where(ClaimAnchor.claim_id == claim.id))
+    claim_index.invalidate(session)
     evidence_service.record(session, tag="rumors:claim:retired", subject_type="claim", subject_id=claim.id,
                             actor_id=actor_id, payload={"text": claim.text})
     session.flush()
@@ -144,7 +147,7 @@ def hit_counts(session: Session, claim_ids: list[int]) -> dict[int, int]:
         return {}
     rows = session.execute(select(ClaimHit.claim_id, func.count()).where(ClaimHit.claim_id.in_(claim_ids))
                            .group_by(ClaimHit.claim_id))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def record_hit(session: Session, *, claim_id: int, content_id: int, similarity: float, action: str, stage: str,
@@ -176,7 +179,7 @@ def exposure(session: Session, claim_id: int) -> list[ItemExposure]:
         select(ClaimHit.content_id, ClaimHit.disposed_at, ContentItem.state)
         .join(ContentItem, ContentItem.id == ClaimHit.content_id)
         .where(ClaimHit.claim_id == claim_id).order_by(ClaimHit.content_id)
-    ).tuples().all()
+    ).all()
     result = []
     for content_id, disposed_at, state in hits:
         before_count = session.scalar(select(func.count()).select_from(Exposure).where(

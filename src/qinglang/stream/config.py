@@ -24,6 +24,13 @@ class StreamSettings(BaseSettings):
         1.0, gt=0, description="Outbox poll interval when nothing wakes us."
     )
     batch: int = Field(100, ge=1, le=10_000)
+    fetch: int = Field(64, ge=1, le=1_000, description="Messages a worker pulls at a time.")
+    batch_seconds: float = Field(
+        0.1, gt=0, description="How long a worker's transaction may run before it commits and acks."
+    )
+    publish_timeout_seconds: float = Field(
+        5.0, gt=0, description="How long the relay waits for JetStream to acknowledge a batch."
+    )
 
     @property
     def uses_jetstream(self) -> bool:
