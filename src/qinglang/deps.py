@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from qinglang.db import transaction
 from qinglang.errors import Forbidden, NotAuthenticated
 from qinglang.identity import service as identity_service
 from qinglang.identity.models import Account, Role
@@ -29,15 +30,8 @@ def get_runtime(request: Request) -> Runtime:
 def db_session(request: Request) -> Iterator[Session]:
     runtime = get_runtime(request)
     factory = runtime.read_sessions if request.method in _READ_METHODS else runtime.sessions
-    session = factory()
-    try:
+    with transaction(factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]

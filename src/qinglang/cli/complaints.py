@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -59,7 +56,7 @@ def _items(base_url: str, tokens: list[str], count: int) -> list[int]:
 
     import httpx
 
-    from qinglang.cli.bench_submit import synthetic_post
+    from qinglang.cli.bench_http import synthetic_post
 
     rng = random.Random(11)
     ids = []
@@ -72,35 +69,18 @@ def _items(base_url: str, tokens: list[str], count: int) -> list[int]:
     return ids
 
 
-async def _report_load(base_url: str, tokens: list[str], items: list[int], requests: int,
-                       concurrency: int) -> tuple[list[float], int, float]:
-    import httpx
-
-    latencies: list[float] = []
-    failures = 0
-    counter = iter(range(requests))
+def _reporting(tokens: list[str], items: list[int]):  # noqa: ANN202 - a bench_http request
     users = len(tokens)
 
-    async def worker(client: httpx.AsyncClient) -> None:
-        nonlocal failures
-        for n in counter:
-            index = n % len(items)
-            # Item i was written by user i % users; every report comes from someone else, once.
-            reporter = (index % users + 1 + n // len(items)) % users
-            body = {"content_id": items[index], "category": "illegal.false_information", "note": "bench"}
-            started = time.perf_counter()
-            response = await client.post("/v1/reports", json=body,
-                                         headers={"Authorization": f"Bearer {tokens[reporter]}"})
-            latencies.append(time.perf_counter() - started)
-            if response.status_code != 201:
-                failures += 1
+    async def report(client, n: int) -> bool:  # noqa: ANN001 - an httpx.AsyncClient
+        index = n % len(items)
+        # Item i was written by user i % users; every report comes from someone else, once.
+        reporter = (index % users + 1 + n // len(items)) % users
+        body = {"content_id": items[index], "category": "illegal.false_information", "note": "bench"}
+        response = await client.post("/v1/reports", json=body, headers={"Authorization": f"Bearer {tokens[reporter]}"})
+        return response.status_code == 201
 
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60) as client:
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    return latencies, failures, elapsed
+    return report
 
 
 def _score_reads(url: str, var_dir: Path, events: int, reads: int) -> tuple[list[float], list[float]]:
@@ -165,7 +145,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         reads: int = typer.Option(1000, min=10, help="Score reads to time."),
     ) -> None:
         """Reports/s and latency through the HTTP API; p99 of the credit score read."""
-        from qinglang.cli.bench_submit import _free_port, _prepare_users, _wait_until_up
+        from qinglang.cli.bench_http import load, prepare_users, serving
         from qinglang.percentiles import percentile
 
         if requests > items * (users - 1):
@@ -173,20 +153,11 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         with tempfile.TemporaryDirectory() as folder:
             var_dir = Path(folder)
             url = database_url or f"sqlite:///{var_dir / 'bench.db'}"
-            tokens = _prepare_users(url, var_dir, users)
-            port = _free_port()
-            env = {**os.environ, "QINGLANG_DATABASE_URL": url, "QINGLANG_VAR_DIR": str(var_dir)}
-            server = subprocess.Popen([sys.executable, "-m", "qinglang", "serve", "--port", str(port),
-                                       "--no-migrate", "--workers", "1"], env=env, stdout=subprocess.DEVNULL)
-            base_url = f"http://127.0.0.1:{port}"
-            try:
-                _wait_until_up(base_url, server)
+            tokens = prepare_users(url, var_dir, users)
+            with serving(url, var_dir) as base_url:
                 reported = _items(base_url, tokens, items)
                 latencies, failures, elapsed = asyncio.run(
-                    _report_load(base_url, tokens, reported, requests, concurrency))
-            finally:
-                server.terminate()
-                server.wait(timeout=10)
+                    load(base_url, requests, concurrency, _reporting(tokens, reported)))
             checkpointed, unfolded = _score_reads(url, var_dir, events, reads)
         ordered = sorted(latencies)
         engine = url.split(":", 1)[0]

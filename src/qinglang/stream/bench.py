@@ -35,7 +35,7 @@ from qinglang.stream.models import ProcessedMessage
 
 
 def _bodies(count: int) -> list[str]:
-    from qinglang.cli.bench_submit import synthetic_post
+    from qinglang.cli.bench_http import synthetic_post
 
     rng = random.Random(11)
     return [synthetic_post(rng) for _ in range(count)]
