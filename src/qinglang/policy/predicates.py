@@ -157,11 +157,8 @@ class Kind(Predicate):
 
     @classmethod
     def parse(cls, value: Any, path: Path, report: Report) -> Predicate | None:
-        values = value if isinstance(value, list) else [value]
-        bad = [v for v in values if v not in KINDS]
-        for v in bad:
-            report(Problem(path, f"unknown kind {v!r}", suggest(v, KINDS)))
-        return None if bad or not values else cls(frozenset(values))
+        kinds = _one_or_more(value, KINDS, "kind", path, report)
+        return None if kinds is None else cls(kinds)
 
     def test(self, facts: Facts) -> bool:
         return facts.kind in self.kinds
@@ -178,11 +175,8 @@ class Stage(Predicate):
     def parse(cls, value: Any, path: Path, report: Report) -> Predicate | None:
         from qinglang.policy.facts import STAGES
 
-        values = value if isinstance(value, list) else [value]
-        bad = [v for v in values if v not in STAGES]
-        for v in bad:
-            report(Problem(path, f"unknown stage {v!r}", suggest(v, STAGES)))
-        return None if bad or not values else cls(frozenset(values))
+        stages = _one_or_more(value, STAGES, "stage", path, report)
+        return None if stages is None else cls(stages)
 
     def test(self, facts: Facts) -> bool:
         return facts.stage in self.stages
@@ -197,10 +191,7 @@ class AuthorMinor(Predicate):
 
     @classmethod
     def parse(cls, value: Any, path: Path, report: Report) -> Predicate | None:
-        if not isinstance(value, bool):
-            report(Problem(path, f"author_minor must be true or false, not {value!r}"))
-            return None
-        return cls(value)
+        return cls(value) if _is_boolean(value, path, report) else None
 
     def test(self, facts: Facts) -> bool:
         return facts.author_minor is self.minor
@@ -252,10 +243,7 @@ class CopyOfRemoved(Predicate):
 
     @classmethod
     def parse(cls, value: Any, path: Path, report: Report) -> Predicate | None:
-        if not isinstance(value, bool):
-            report(Problem(path, f"copy_of_removed must be true or false, not {value!r}"))
-            return None
-        return cls(value)
+        return cls(value) if _is_boolean(value, path, report) else None
 
     def test(self, facts: Facts) -> bool:
         return (facts.copy_of_removed is not None) is self.expected
@@ -294,6 +282,22 @@ class Claim(Predicate):
 
     def evidence(self, facts: Facts) -> list[Span]:
         return [span for span in facts.signals.evidence if span.source == "claim_match"]
+
+
+def _one_or_more(value: Any, allowed: tuple[str, ...], what: str, path: Path, report: Report) -> frozenset[str] | None:
+    """A name or a list of names, each one of ``allowed``."""
+    values = value if isinstance(value, list) else [value]
+    bad = [v for v in values if v not in allowed]
+    for v in bad:
+        report(Problem(path, f"unknown {what} {v!r}", suggest(v, allowed)))
+    return None if bad or not values else frozenset(values)
+
+
+def _is_boolean(value: Any, path: Path, report: Report) -> bool:
+    if not isinstance(value, bool):
+        report(Problem(path, f"{path[-1]} must be true or false, not {value!r}"))
+        return False
+    return True
 
 
 def _known_keys(value: dict, allowed: tuple[str, ...], path: Path, report: Report) -> bool:

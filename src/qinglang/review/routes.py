@@ -134,7 +134,7 @@ def qualify(
 def staffing_report(
     _: Staff, session: DbSession, runtime: RuntimeDep, days: Annotated[int, Query(ge=1, le=90)] = 7
 ) -> schemas.Staffing:
-    return schemas.Staffing(**staffing.report(session, runtime.settings, days=days).__dict__)
+    return staffing.report(session, runtime.settings, days=days)
 
 
 @router.post("/rereviews", response_model=schemas.RereviewJob, status_code=201,

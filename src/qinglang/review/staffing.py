@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,30 +11,14 @@ from sqlalchemy.orm import Session
 from qinglang.db import utcnow
 from qinglang.percentiles import percentile
 from qinglang.review.models import CaseStatus, ReviewCase, ReviewDecision
+from qinglang.review.schemas import Staffing
 from qinglang.settings import Settings
 
 # Until the team has decided cases of its own, plan with a few minutes per case.
 DEFAULT_HANDLING_MINUTES = 5.0
 
 
-@dataclass
-class StaffingReport:
-    window_days: int
-    cases_created: int
-    cases_decided: int
-    backlog: int
-    overdue: int
-    decisions_per_reviewer: dict[int, int]
-    decisions_per_reviewer_hour: dict[int, float]
-    median_minutes_to_decision: float | None
-    p90_minutes_to_decision: float | None
-    mean_handling_minutes: float | None
-    incoming_per_day: float
-    reviewers_needed: float
-    reviewers_active: int
-
-
-def report(session: Session, settings: Settings, *, days: int = 7, now: dt.datetime | None = None) -> StaffingReport:
+def report(session: Session, settings: Settings, *, days: int = 7, now: dt.datetime | None = None) -> Staffing:
     now = now or utcnow()
     since = now - dt.timedelta(days=days)
     created = session.scalar(select(func.count(ReviewCase.id)).where(ReviewCase.created_at >= since)) or 0
@@ -60,7 +43,7 @@ def report(session: Session, settings: Settings, *, days: int = 7, now: dt.datet
     reviews_per_case = (len(decisions) / len(decided_rows)) if decided_rows else 1.0
     productive_minutes = settings.reviewer_productive_hours * 60
     needed = (incoming_per_day * reviews_per_case * (mean_handling or DEFAULT_HANDLING_MINUTES)) / productive_minutes
-    return StaffingReport(
+    return Staffing(
         window_days=days, cases_created=created, cases_decided=len(decided_rows), backlog=backlog,
         overdue=overdue, decisions_per_reviewer=dict(per_reviewer),
         decisions_per_reviewer_hour={r: n / (days * settings.reviewer_productive_hours)

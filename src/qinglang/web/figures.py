@@ -43,6 +43,15 @@ def _share(part: int, whole: int) -> str:
     return "—" if not whole else f"{100 * part / whole:.1f}%"
 
 
+def _tally(session: Session, column: object, key: object, since_column: object | None = None) -> str:
+    """``value count, …`` of rows grouped by ``column`` (in the window when ``since_column``)."""
+    statement = select(column, func.count(key)).group_by(column)  # type: ignore[arg-type]
+    if since_column is not None:
+        statement = statement.where(since_column >= _since())  # type: ignore[operator]
+    counts = dict(session.execute(statement).all())
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "—"
+
+
 def under_rules(requirement: str) -> Measure:
     """For requirements the published rules implement: how many rules cite it, and how many
     actions were taken under those rules in the window."""
@@ -236,12 +245,7 @@ def r11_2(session: Session, settings: Settings) -> Figure:
 
 
 def r12_1(session: Session, _: Settings) -> Figure:
-    modes = dict(
-        session.execute(
-            select(ContentItem.recommendation, func.count(ContentItem.id)).group_by(ContentItem.recommendation)
-        ).all()
-    )
-    text = ", ".join(f"{k} {v}" for k, v in sorted(modes.items())) or "—"
+    text = _tally(session, ContentItem.recommendation, ContentItem.id)
     return Figure("met", f"各推荐模式的内容数：{text}", f"items per recommendation mode: {text}")
 
 
@@ -320,14 +324,7 @@ def r14_4(session: Session, _: Settings) -> Figure:
 
 
 def r15_1(session: Session, _: Settings) -> Figure:
-    kinds = dict(
-        session.execute(
-            select(ContentItem.kind, func.count(ContentItem.id))
-            .where(ContentItem.created_at >= _since())
-            .group_by(ContentItem.kind)
-        ).all()
-    )
-    text = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) or "—"
+    text = _tally(session, ContentItem.kind, ContentItem.id, ContentItem.created_at)
     return Figure("met", f"近 30 天用户参与：{text}", f"user participation in 30 days: {text}")
 
 

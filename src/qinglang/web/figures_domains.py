@@ -22,22 +22,10 @@ from qinglang.rumors import service as rumors_service
 from qinglang.rumors.models import Claim, ClaimHit, ClaimStatus
 from qinglang.settings import Settings
 from qinglang.web.compliance import Figure
-from qinglang.web.figures import WINDOW, Measure
+from qinglang.web.figures import Measure, _count, _share, _since, _tally
 
 # Below this share of complaints disposed on time the report asks for attention (R13.4).
 SLA_TARGET = 0.95
-
-
-def _since() -> dt.datetime:
-    return utcnow() - WINDOW
-
-
-def _count(session: Session, statement: object) -> int:
-    return int(session.scalar(statement) or 0)  # type: ignore[call-overload]
-
-
-def _share(part: int, whole: int) -> str:
-    return "—" if not whole else f"{100 * part / whole:.1f}%"
 
 
 @dataclass(frozen=True)
@@ -104,14 +92,7 @@ def r9_7(session: Session, _: Settings) -> Figure:
 
 
 def r10_3(session: Session, _: Settings) -> Figure:
-    kinds = dict(
-        session.execute(
-            select(CreditEvent.kind, func.count(CreditEvent.id))
-            .where(CreditEvent.at >= _since())
-            .group_by(CreditEvent.kind)
-        ).all()
-    )
-    text = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) or "—"
+    text = _tally(session, CreditEvent.kind, CreditEvent.id, CreditEvent.at)
     return Figure(
         "met",
         f"信用等级已公布；近 30 天信用记录（均附原因）：{text}",
