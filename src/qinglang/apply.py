@@ -7,14 +7,18 @@ so an item's whole life can be read from its decision records, state changes and
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from qinglang.authority import service as authority_service
 from qinglang.content import fingerprints
 from qinglang.content import service as content_service
 from qinglang.content.models import VISIBLE_STATES, ContentItem, ContentState
+from qinglang.db import utcnow
 from qinglang.evidence import service as evidence_service
 from qinglang.identity.models import Account
 from qinglang.notices import service as notices_service
@@ -69,22 +73,14 @@ def apply_verdict(
     human = actor_id is not None
     before = ContentState(item.state)
     after = target_state(before, verdict.action, human=human)
-    decision = Decision(
-        content_id=item.id, stage=stage, source=source, actor_id=actor_id, action=verdict.action,
-        policy_version=verdict.policy_version, facts=policy_service.facts_to_json(facts),
-        verdict=verdict.to_json(), model_versions=dict(facts.signals.model_versions),
-    )
+    decision = Decision(**_decision_values(item, verdict, facts, stage=stage, source=source, actor_id=actor_id))
     session.add(decision)
 
     if human:
         item.labels = sorted(verdict.labels)
         item.recommendation = verdict.recommendation
     else:
-        item.labels = sorted(set(item.labels) | set(verdict.labels))
-        # A machine's "neutral" is no opinion: it must not undo a curator's encouragement (R6.1).
-        floor = max(RECOMMENDATION_MODES.index(item.recommendation), RECOMMENDATION_MODES.index("neutral"))
-        if RECOMMENDATION_MODES.index(verdict.recommendation) > floor:
-            item.recommendation = verdict.recommendation
+        _merge_machine_verdict(item, verdict)
     if after in _TAKEN_DOWN:
         item.recommendation = "prohibit"
 
@@ -112,29 +108,11 @@ def apply_verdict(
                                         blocking=after == ContentState.HELD, reach=reach)
         case_id = case.id
     session.flush()
-    record = evidence_service.record(
-        session,
-        tag=f"content:{item.kind}:{after if after != before else 'verdict'}",
-        subject_type="content",
-        subject_id=item.id,
-        actor_id=actor_id,
-        payload={
-            "content": snapshot(item),
-            "from": str(before),
-            "to": str(after),
-            "stage": stage,
-            "source": source,
-            "decision_id": decision.id,
-            "case_id": case_id,
-            "verdict": verdict.to_json(),
-            "model_versions": dict(facts.signals.model_versions),
-        },
-    )
+    record = evidence_service.record_many(session, [_evidence_entry(
+        item, verdict, facts, before=before, after=after, stage=stage, source=source, decision_id=decision.id,
+        case_id=case_id, actor_id=actor_id)])[0]
     if after in VISIBLE_STATES and before not in VISIBLE_STATES:
-        stream_outbox.emit(session, "content.published", {
-            "content_id": item.id, "kind": str(item.kind), "author_id": item.author_id,
-            "parent_id": item.parent_id, "root_id": item.root_id,
-        }, key=f"content.published:{item.id}:{decision.id}")
+        stream_outbox.emit_many(session, [_published_message(item, decision.id)])
     elif after in _TAKEN_DOWN and before in VISIBLE_STATES:
         stream_outbox.emit(session, "content.removed", {"content_id": item.id, "kind": str(item.kind)},
                            key=f"content.removed:{item.id}:{decision.id}")
@@ -145,6 +123,111 @@ def apply_verdict(
         _report(session, item, verdict, evidence_ref=f"evidence:{record.seq}", human=human, actor_id=actor_id)
     _settle_credit(session, settings, item, verdict, before, after, decision.id, actor_id)
     return Applied(decision, str(before), str(after), case_id)
+
+
+def publishes_quietly(verdict: Verdict, facts: Facts) -> bool:
+    """Whether a new item's verdict does nothing but publish it: no case, notice, report,
+    credit or correction follows. Most submissions are like this, and ``apply_to_new`` applies
+    such verdicts for a whole batch in a few statements."""
+    return (target_state(ContentState.PENDING, verdict.action, human=False) == ContentState.PUBLISHED
+            and verdict.action != "hold" and not verdict.queue and not _ruled_false_claims(verdict, facts))
+
+
+def apply_to_new(session: Session, settings: Settings, items: Sequence[ContentItem],
+                 reviewed: Sequence[tuple[Verdict, Facts]], *, stage: str, source: str) -> None:
+    """Store new items (drafts from the pre-publication gate) and apply their verdicts.
+
+    The items quietly published get exactly what ``apply_verdict`` would write for them (the
+    decision, the state change, the evidence record, the ``content.published`` message), one
+    multi-row statement per table for the whole batch; every other verdict goes through
+    ``apply_verdict`` on its item as usual.
+    """
+    now = utcnow()
+    quiet = [publishes_quietly(verdict, facts) for verdict, facts in reviewed]
+    for item, is_quiet, (verdict, _) in zip(items, quiet, reviewed, strict=True):
+        item.state, item.labels, item.recommendation = ContentState.PENDING, [], "neutral"
+        item.created_at = item.updated_at = now
+        item.published_at = None
+        if is_quiet:
+            _merge_machine_verdict(item, verdict)
+            item.state, item.published_at = ContentState.PUBLISHED, now
+    content_service.store_new(session, items)
+    changes = []
+    for item, is_quiet, (verdict, _) in zip(items, quiet, reviewed, strict=True):
+        changes.append(content_service.change_values(item.id, None, ContentState.PENDING, source="submission",
+                                                     actor_id=item.author_id, at=now))
+        if is_quiet:
+            primary = verdict.primary
+            changes.append(content_service.change_values(
+                item.id, ContentState.PENDING, ContentState.PUBLISHED, source=source, at=now,
+                reason=primary.policy_rule if primary else None,
+                rule=(primary.cites, primary.cites_version) if primary else None,
+                details={"action": verdict.action, "policy_version": verdict.policy_version}))
+    content_service.record_changes(session, changes)
+
+    published = [(item, verdict, facts) for item, is_quiet, (verdict, facts) in zip(items, quiet, reviewed, strict=True)
+                 if is_quiet]
+    if published:
+        decision_ids = session.scalars(
+            insert(Decision).returning(Decision.id, sort_by_parameter_order=True),
+            [_decision_values(item, verdict, facts, stage=stage, source=source, actor_id=None, at=now)
+             for item, verdict, facts in published],
+        ).all()
+        evidence_service.record_many(session, [
+            _evidence_entry(item, verdict, facts, before=ContentState.PENDING, after=ContentState.PUBLISHED,
+                            stage=stage, source=source, decision_id=decision_id, case_id=None, actor_id=None)
+            for (item, verdict, facts), decision_id in zip(published, decision_ids, strict=True)])
+        stream_outbox.emit_many(session, [_published_message(item, decision_id)
+                                          for (item, _, _), decision_id in zip(published, decision_ids, strict=True)])
+    for item, is_quiet, (verdict, facts) in zip(items, quiet, reviewed, strict=True):
+        if not is_quiet:
+            apply_verdict(session, settings, item, verdict, facts=facts, stage=stage, source=source)
+
+
+def _decision_values(item: ContentItem, verdict: Verdict, facts: Facts, *, stage: str, source: str,
+                     actor_id: int | None, at: dt.datetime | None = None) -> dict:
+    return dict(
+        content_id=item.id, stage=stage, source=source, actor_id=actor_id, action=verdict.action,
+        policy_version=verdict.policy_version, facts=policy_service.facts_to_json(facts),
+        verdict=verdict.to_json(), model_versions=dict(facts.signals.model_versions), at=at or utcnow(),
+    )
+
+
+def _merge_machine_verdict(item: ContentItem, verdict: Verdict) -> None:
+    item.labels = sorted(set(item.labels) | set(verdict.labels))
+    # A machine's "neutral" is no opinion: it must not undo a curator's encouragement (R6.1).
+    floor = max(RECOMMENDATION_MODES.index(item.recommendation), RECOMMENDATION_MODES.index("neutral"))
+    if RECOMMENDATION_MODES.index(verdict.recommendation) > floor:
+        item.recommendation = verdict.recommendation
+
+
+def _evidence_entry(item: ContentItem, verdict: Verdict, facts: Facts, *, before: ContentState,
+                    after: ContentState, stage: str, source: str, decision_id: int, case_id: int | None,
+                    actor_id: int | None) -> evidence_service.Entry:
+    return evidence_service.Entry(
+        tag=f"content:{item.kind}:{after if after != before else 'verdict'}",
+        subject_type="content",
+        subject_id=item.id,
+        actor_id=actor_id,
+        payload={
+            "content": snapshot(item),
+            "from": str(before),
+            "to": str(after),
+            "stage": stage,
+            "source": source,
+            "decision_id": decision_id,
+            "case_id": case_id,
+            "verdict": verdict.to_json(),
+            "model_versions": dict(facts.signals.model_versions),
+        },
+    )
+
+
+def _published_message(item: ContentItem, decision_id: int) -> tuple[str, dict, str]:
+    return ("content.published", {
+        "content_id": item.id, "kind": str(item.kind), "author_id": item.author_id,
+        "parent_id": item.parent_id, "root_id": item.root_id,
+    }, f"content.published:{item.id}:{decision_id}")
 
 
 def _settle_credit(session: Session, settings: Settings, item: ContentItem, verdict: Verdict, before: ContentState,
@@ -170,14 +253,18 @@ def _announce_ruled_false(session: Session, item: ContentItem, verdict: Verdict,
                           decision_id: int) -> None:
     """An item the policy ruled false on a debunked claim: after commit, the ``corrections``
     consumer records the disposal and corrects everyone who was shown the item (R9.7)."""
-    if verdict.action not in ("label", "limit", "block") or "illegal.false_information" not in verdict.categories:
-        return
-    claims = [{"claim_id": m.claim_id, "similarity": m.similarity} for m in facts.claim_matches
-              if m.band == "high" and m.verdict in ("false", "misleading")]
+    claims = _ruled_false_claims(verdict, facts)
     if claims:
         stream_outbox.emit(session, "content.ruled_false", {
             "content_id": item.id, "claims": claims, "action": verdict.action, "stage": stage,
         }, key=f"content.ruled_false:{item.id}:{decision_id}")
+
+
+def _ruled_false_claims(verdict: Verdict, facts: Facts) -> list[dict]:
+    if verdict.action not in ("label", "limit", "block") or "illegal.false_information" not in verdict.categories:
+        return []
+    return [{"claim_id": m.claim_id, "similarity": m.similarity} for m in facts.claim_matches
+            if m.band == "high" and m.verdict in ("false", "misleading")]
 
 
 _KIND_NAMES = {"post": "帖子", "reply": "回复", "message": "私信", "danmaku": "弹幕"}

@@ -13,7 +13,8 @@ real-time inspection (R9.6), so all three judge an item the same way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -23,9 +24,10 @@ from qinglang import apply
 from qinglang.content import fingerprints
 from qinglang.content import service as content_service
 from qinglang.content.models import ContentItem, ContentKind
+from qinglang.db import utcnow
 from qinglang.detection.service import DetectorHolder
 from qinglang.detection.signals import Signals
-from qinglang.errors import InvalidInput
+from qinglang.errors import InvalidInput, QinglangError
 from qinglang.identity import service as identity_service
 from qinglang.identity.models import Account, AccountStatus, Feature
 from qinglang.policy.engine import Verdict, evaluate
@@ -68,8 +70,15 @@ class GateContext:
 class Gate(Protocol):
     name: str
 
+    def review_many(self, session: Session, items: Sequence[ContentItem],
+                    contexts: Sequence[GateContext]) -> list[tuple[Verdict, Facts]]:
+        """The verdict on each item and the facts it rests on. Must not change state.
+
+        Items may be drafts not stored yet (no ID): pre-publication review judges a whole batch
+        of submissions before any of them is written."""
+        ...
+
     def review(self, session: Session, item: ContentItem, context: GateContext) -> tuple[Verdict, Facts]:
-        """Return the verdict on an item and the facts it rests on. Must not change state."""
         ...
 
 
@@ -78,8 +87,13 @@ class PublishGate:
 
     name = "publish-all"
 
+    def review_many(self, session: Session, items: Sequence[ContentItem],
+                    contexts: Sequence[GateContext]) -> list[tuple[Verdict, Facts]]:
+        return [(Verdict(action="allow", policy_version="none"), Facts(signals=Signals(), kind=str(item.kind)))
+                for item in items]
+
     def review(self, session: Session, item: ContentItem, context: GateContext) -> tuple[Verdict, Facts]:
-        return Verdict(action="allow", policy_version="none"), Facts(signals=Signals(), kind=str(item.kind))
+        return self.review_many(session, [item], [context])[0]
 
 
 class PolicyGate:
@@ -98,21 +112,38 @@ class PolicyGate:
         return self._points[1]
 
     def facts(self, session: Session, item: ContentItem, context: GateContext) -> Facts:
-        detector = self.detectors.get(session, with_models=context.with_models)
-        signals = detector.detect(item.body, item.title, None, str(item.kind))
-        # R9.7: the item against the debunk bank; each match is also an evidence span.
-        claim_matches, claim_spans = claim_matching.claim_facts(session, item.title, item.body)
-        signals.evidence.extend(claim_spans)
-        return Facts(
-            signals=signals, kind=str(item.kind), stage=context.stage, thresholds=self.thresholds(detector),
-            author_minor=context.author_is_minor, author_tier=context.author_tier, reach=context.reach,
-            copy_of_removed=fingerprints.find_removed_original(session, item.body, exclude_id=item.id),
-            claim_matches=claim_matches,
-        )
+        return self.facts_many(session, [item], [context])[0]
+
+    def facts_many(self, session: Session, items: Sequence[ContentItem],
+                   contexts: Sequence[GateContext]) -> list[Facts]:
+        # The detectors, the fingerprint bank and the claim bank are each consulted once per
+        # batch; per item only the pure work remains.
+        detectors = {with_models: self.detectors.get(session, with_models=with_models)
+                     for with_models in {context.with_models for context in contexts}}
+        copies = fingerprints.find_removed_originals(session, [item.body for item in items],
+                                                     exclude_ids=[item.id for item in items])
+        claim_bank = claim_matching.bank(session)
+        facts = []
+        for item, context, copy_of in zip(items, contexts, copies, strict=True):
+            detector = detectors[context.with_models]
+            signals = detector.detect(item.body, item.title, None, str(item.kind))
+            # R9.7: the item against the debunk bank; each match is also an evidence span.
+            claim_matches, claim_spans = claim_matching.claim_facts_in(claim_bank, item.title, item.body)
+            signals.evidence.extend(claim_spans)
+            facts.append(Facts(
+                signals=signals, kind=str(item.kind), stage=context.stage, thresholds=self.thresholds(detector),
+                author_minor=context.author_is_minor, author_tier=context.author_tier, reach=context.reach,
+                copy_of_removed=copy_of, claim_matches=claim_matches,
+            ))
+        return facts
+
+    def review_many(self, session: Session, items: Sequence[ContentItem],
+                    contexts: Sequence[GateContext]) -> list[tuple[Verdict, Facts]]:
+        policy = self.policies.get(session)
+        return [(evaluate(policy, facts), facts) for facts in self.facts_many(session, items, contexts)]
 
     def review(self, session: Session, item: ContentItem, context: GateContext) -> tuple[Verdict, Facts]:
-        facts = self.facts(session, item, context)
-        return evaluate(self.policies.get(session), facts), facts
+        return self.review_many(session, [item], [context])[0]
 
 
 def operating_points(detector: object) -> Mapping[str, Mapping[str, float]]:
@@ -133,24 +164,65 @@ def operating_points(detector: object) -> Mapping[str, Mapping[str, float]]:
     return points
 
 
+@dataclass(frozen=True)
+class Submission:
+    author: Account
+    draft: Draft
+
+
 def submit(session: Session, settings: Settings, gate: Gate, author: Account, draft: Draft) -> ContentItem:
-    identity_service.ensure_can_use(author, _FEATURE_OF_KIND[draft.kind])
-    rules_service.ensure_current_agreement_accepted(session, author.id)
-    _check_lengths(settings, draft)
+    outcome = submit_many(session, settings, gate, [Submission(author, draft)])[0]
+    if isinstance(outcome, QinglangError):
+        raise outcome
+    return outcome
+
+
+def submit_many(session: Session, settings: Settings, gate: Gate,
+                submissions: Sequence[Submission]) -> list[ContentItem | QinglangError]:
+    """Each submission's stored item, or the error that refused it (nothing of it is written).
+
+    Refusals are per submission and leave the others alone. The checks read what they need for
+    the whole batch at once, the gate judges the drafts before anything is stored, and
+    ``apply.apply_to_new`` writes items and verdicts together: a batch costs a few statements,
+    not a few per item (``qinglang.intake`` commits many requests this way).
+    """
     from qinglang.credit import service as credit_service
 
-    # R10.3: the credit tier may mute or rate-limit the author, and the policy reads it.
-    standing = credit_service.check_service(session, credit_service.policy_of(settings), author.id, str(draft.kind))
-    item = content_service.create(
-        session, kind=draft.kind, author_id=author.id, body=draft.body, title=draft.title,
-        **_placement(session, author, draft),
-    )
-    context = GateContext(author_is_minor=identity_service.is_minor(author, settings),
-                          author_tier=standing.tier.name, with_models=not settings.defer_models)
-    verdict, facts = gate.review(session, item, context)
-    apply.apply_verdict(session, settings, item, verdict, facts=facts, stage=context.stage,
-                        source=f"gate:{gate.name}")
-    return item
+    now = utcnow()
+    credit_policy = credit_service.policy_of(settings)
+    authors = {submission.author.id for submission in submissions}
+    agreement_version, not_accepted = rules_service.agreement_status(session, authors)
+    standings = credit_service.standings(session, credit_policy, authors, now)
+    outcomes: list[ContentItem | QinglangError | None] = [None] * len(submissions)
+    accepted: list[tuple[int, ContentItem, GateContext]] = []
+    per_author_kind: Counter[tuple[int, str]] = Counter()
+    for position, (author, draft) in enumerate((s.author, s.draft) for s in submissions):
+        standing = standings[author.id]
+        try:
+            identity_service.ensure_can_use(author, _FEATURE_OF_KIND[draft.kind], now)
+            if author.id in not_accepted:
+                raise rules_service.agreement_required(agreement_version)
+            _check_lengths(settings, draft)
+            # R10.3: the credit tier may mute or rate-limit the author, and the policy reads it.
+            credit_service.check_standing(session, standing, str(draft.kind), now,
+                                          queued=per_author_kind[(author.id, str(draft.kind))])
+            placement = _placement(session, author, draft)
+        except QinglangError as refusal:
+            outcomes[position] = refusal
+            continue
+        per_author_kind[(author.id, str(draft.kind))] += 1
+        item = content_service.draft(kind=draft.kind, author_id=author.id, body=draft.body, title=draft.title,
+                                     **placement)
+        context = GateContext(author_is_minor=identity_service.is_minor(author, settings),
+                              author_tier=standing.tier.name, with_models=not settings.defer_models)
+        accepted.append((position, item, context))
+    if accepted:
+        items = [item for _, item, _ in accepted]
+        reviewed = gate.review_many(session, items, [context for _, _, context in accepted])
+        apply.apply_to_new(session, settings, items, reviewed, stage="pre_publication", source=f"gate:{gate.name}")
+        for position, item, _ in accepted:
+            outcomes[position] = item
+    return outcomes  # type: ignore[return-value]
 
 
 def _check_lengths(settings: Settings, draft: Draft) -> None:

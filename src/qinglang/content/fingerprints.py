@@ -9,7 +9,9 @@ the detectors undo do not hide a copy.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, or_, select, update
+from collections.abc import Sequence
+
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from qinglang.content.models import ContentFingerprint
@@ -18,14 +20,8 @@ from qinglang.detection import minhash
 
 COPY_SIMILARITY = 0.7
 _BAND_COLUMNS = [getattr(ContentFingerprint, f"band{n}") for n in range(minhash.BANDS)]
-# Built once: this runs on every submission, and building the eight-way OR each time cost more
-# than running it.
-_CANDIDATES = (
-    select(ContentFingerprint.content_id, ContentFingerprint.signature)
-    .where(ContentFingerprint.revoked_at.is_(None),
-           or_(*(column == bindparam(f"b{n}") for n, column in enumerate(_BAND_COLUMNS))))
-    .limit(200)
-)
+# Candidates compared per text: a band key shared by more items than this is noise, not a copy.
+_CANDIDATE_LIMIT = 200
 
 
 def add(session: Session, content_id: int, text: str) -> None:
@@ -45,14 +41,36 @@ def revoke(session: Session, content_id: int) -> None:
 
 def find_removed_original(session: Session, text: str, *, exclude_id: int | None = None) -> int | None:
     """The ID of a removed item this text is a near-copy of, if any."""
-    sig = minhash.signature(text)
-    if sig is None:
-        return None
-    keys = minhash.band_keys(sig)
-    rows = session.execute(_CANDIDATES, {f"b{n}": key for n, key in enumerate(keys)})
-    best_id, best = None, COPY_SIMILARITY
-    for content_id, stored in rows:
-        score = minhash.similarity(sig, minhash.from_bytes(stored))
-        if content_id != exclude_id and score >= best:
-            best_id, best = content_id, score
-    return best_id
+    return find_removed_originals(session, [text], exclude_ids=[exclude_id])[0]
+
+
+def find_removed_originals(session: Session, texts: Sequence[str], *,
+                           exclude_ids: Sequence[int | None] | None = None) -> list[int | None]:
+    """``find_removed_original`` for many texts with one query (a batch of submissions)."""
+    signatures = [minhash.signature(text) for text in texts]
+    keys = [minhash.band_keys(sig) if sig is not None else None for sig in signatures]
+    wanted: list[set[int]] = [set() for _ in range(minhash.BANDS)]
+    for item_keys in keys:
+        for band, key in enumerate(item_keys or ()):
+            wanted[band].add(key)
+    if not wanted[0]:
+        return [None] * len(texts)
+    candidates = session.execute(
+        select(ContentFingerprint.content_id, ContentFingerprint.signature, *_BAND_COLUMNS)
+        .where(ContentFingerprint.revoked_at.is_(None),
+               or_(*(column.in_(sorted(wanted[band])) for band, column in enumerate(_BAND_COLUMNS))))
+        .limit(_CANDIDATE_LIMIT * len(texts))
+    ).all()
+    found: list[int | None] = []
+    for position, (sig, item_keys) in enumerate(zip(signatures, keys, strict=True)):
+        exclude_id = exclude_ids[position] if exclude_ids else None
+        best_id, best = None, COPY_SIMILARITY
+        if sig is not None and item_keys is not None:
+            for content_id, stored, *bands in candidates:
+                if content_id == exclude_id or not any(a == b for a, b in zip(bands, item_keys, strict=True)):
+                    continue
+                score = minhash.similarity(sig, minhash.from_bytes(stored))
+                if score >= best:
+                    best_id, best = content_id, score
+        found.append(best_id)
+    return found

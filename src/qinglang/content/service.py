@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, insert, or_, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from qinglang.content.models import (
     VISIBLE_STATES,
@@ -47,6 +49,47 @@ def create(session: Session, *, kind: ContentKind, author_id: int, body: str, **
     session.add(ContentStateChange(content_id=item.id, from_state=None, to_state=ContentState.PENDING,
                                    source="submission", actor_id=author_id, details={}))
     return item
+
+
+def draft(*, kind: ContentKind, author_id: int, body: str, **fields: Any) -> ContentItem:
+    """A submission not stored yet: the pre-publication gate judges it before ``store_new``."""
+    return ContentItem(kind=kind, author_id=author_id, body=body, id=None, title=fields.pop("title", None),
+                       parent_id=fields.pop("parent_id", None), root_id=fields.pop("root_id", None),
+                       recipient_id=fields.pop("recipient_id", None), video_id=fields.pop("video_id", None),
+                       offset_ms=fields.pop("offset_ms", None), **fields)
+
+
+_STORED_COLUMNS = ("kind", "author_id", "title", "body", "parent_id", "root_id", "recipient_id", "video_id",
+                   "offset_ms", "state", "labels", "recommendation", "created_at", "published_at", "updated_at")
+
+
+def store_new(session: Session, items: Sequence[ContentItem]) -> None:
+    """Insert drafts (every column already set) in one multi-row statement and attach them to
+    the session as persistent objects with their new IDs, without reading them back."""
+    if not items:
+        return
+    ids = session.execute(
+        insert(ContentItem.__table__).returning(ContentItem.__table__.c.id, sort_by_parameter_order=True),
+        [{column: getattr(item, column) for column in _STORED_COLUMNS} for item in items],
+    ).scalars().all()
+    for item, item_id in zip(items, ids, strict=True):
+        item.id = item_id
+        make_transient_to_detached(item)
+        session.add(item)
+
+
+def change_values(content_id: int, from_state: ContentState | None, to_state: ContentState, *, source: str,
+                  at: dt.datetime, actor_id: int | None = None, reason: str | None = None,
+                  rule: tuple[str | None, int | None] | None = None, details: dict | None = None) -> dict:
+    """One row of an item's state history, for ``record_changes``."""
+    return {"content_id": content_id, "from_state": from_state, "to_state": to_state, "source": source,
+            "actor_id": actor_id, "reason": reason, "rule_id": rule[0] if rule else None,
+            "rule_version": rule[1] if rule else None, "details": details or {}, "at": at}
+
+
+def record_changes(session: Session, rows: Sequence[dict]) -> None:
+    if rows:
+        session.execute(insert(ContentStateChange.__table__), list(rows))
 
 
 def transition(

@@ -7,9 +7,10 @@ ledger: two takedowns at once must both count, a reversal must happen once).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from qinglang.content.models import VISIBLE_STATES, ContentItem
@@ -44,24 +45,54 @@ class Standing:
 
 def standing(session: Session, policy: CreditPolicy, account_id: int, now: dt.datetime | None = None) -> Standing:
     """The score now: the checkpoint (if any) plus the events and publishing weeks after it."""
+    return standings(session, policy, [account_id], now)[account_id]
+
+
+def standings(session: Session, policy: CreditPolicy, account_ids: Iterable[int],
+              now: dt.datetime | None = None) -> dict[int, Standing]:
+    """``standing`` for many accounts in three queries (a batch of submissions checks them all)."""
     now = now or utcnow()
     current = week_of(now)
-    base, from_week, after = _base(session, policy, account_id, session.get(CreditCheckpoint, account_id), now)
-    entries = _entries(session, account_id, after_id=after)
-    # Recovery only repairs: with nothing lost, the publishing weeks cannot change the score.
-    needs_weeks = base.score < policy.start or any(entry.points < 0 for entry in entries)
-    weeks = _active_weeks(session, account_id, from_week, current) if needs_weeks else set()
-    folded = fold(policy, base, from_week, entries, weeks, current)
-    return Standing(account_id, folded.score, folded.recovered, policy.tier_for(folded.score))
+    ids = sorted(set(account_ids))
+    checkpoints = {c.account_id: c for c in session.scalars(
+        select(CreditCheckpoint).where(CreditCheckpoint.account_id.in_(ids)))}
+    without = [account_id for account_id in ids if account_id not in checkpoints]
+    created = {account_id: at for account_id, at in session.execute(
+        select(Account.id, Account.created_at).where(Account.id.in_(without)))} if without else {}
+    starts = {account_id: _start(policy, checkpoints.get(account_id), created.get(account_id) or now)
+              for account_id in ids}
+    entries: dict[int, list[Entry]] = {account_id: [] for account_id in ids}
+    if ids:
+        # Every append refreshes its account's checkpoint, so this is almost always empty.
+        after_checkpoint = or_(*(and_(CreditEvent.account_id == account_id, CreditEvent.id > starts[account_id][2])
+                                 for account_id in ids))
+        rows = session.execute(select(CreditEvent.account_id, CreditEvent.id, CreditEvent.at, CreditEvent.points,
+                                      CreditEvent.kind).where(after_checkpoint).order_by(CreditEvent.id))
+        for account_id, event_id, at, points, kind in rows:
+            entries[account_id].append(Entry(event_id, week_of(at), points, kind))
+    result = {}
+    for account_id in ids:
+        base, from_week, _ = starts[account_id]
+        own = entries[account_id]
+        # Recovery only repairs: with nothing lost, the publishing weeks cannot change the score.
+        needs_weeks = base.score < policy.start or any(entry.points < 0 for entry in own)
+        weeks = _active_weeks(session, account_id, from_week, current) if needs_weeks else set()
+        folded = fold(policy, base, from_week, own, weeks, current)
+        result[account_id] = Standing(account_id, folded.score, folded.recovered, policy.tier_for(folded.score))
+    return result
 
 
 def _base(session: Session, policy: CreditPolicy, account_id: int, checkpoint: CreditCheckpoint | None,
           now: dt.datetime) -> tuple[Folded, int, int]:
+    created = None if checkpoint else session.scalar(select(Account.created_at).where(Account.id == account_id))
+    return _start(policy, checkpoint, created or now)
+
+
+def _start(policy: CreditPolicy, checkpoint: CreditCheckpoint | None, created: dt.datetime) -> tuple[Folded, int, int]:
     """Where folding starts: the checkpoint, or the start score in the account's first week."""
     if checkpoint is not None:
         folded = Folded(checkpoint.score, checkpoint.recovered, checkpoint.week_violated)
         return folded, checkpoint.week, checkpoint.last_event_id
-    created = session.scalar(select(Account.created_at).where(Account.id == account_id)) or now
     return Folded(policy.start, 0), week_of(created), 0
 
 
@@ -221,22 +252,31 @@ def check_service(session: Session, policy: CreditPolicy, account_id: int, kind:
     """Refuse what the account's tier does not allow now: muted, or over a rate limit (R10.3)."""
     now = now or utcnow()
     current = standing(session, policy, account_id, now)
+    check_standing(session, current, kind, now)
+    return current
+
+
+def check_standing(session: Session, current: Standing, kind: str, now: dt.datetime, *,
+                   queued: int = 0) -> None:
+    """``check_service`` on a standing already read. ``queued``: the author's items of this kind
+    accepted earlier in the same batch of submissions, which count against the limit too."""
     tier = current.tier
     if tier.muted:
         raise Forbidden(f"credit score {current.score}: the {tier.name} tier may not publish",
                         code="credit_muted", detail={"score": current.score, "tier": tier.name})
     limit = tier.rate_limits.get(kind)
-    if limit is not None:
-        since = now - dt.timedelta(minutes=limit.minutes)
-        recent = list(session.scalars(
-            select(ContentItem.created_at).where(ContentItem.author_id == account_id, ContentItem.kind == kind,
-                                                 ContentItem.created_at >= since)
-            .order_by(ContentItem.created_at.desc()).limit(limit.count)))
-        if len(recent) >= limit.count:
-            # The oldest of the counted items leaves the window first.
-            retry = max(1, int((recent[-1] + dt.timedelta(minutes=limit.minutes) - now).total_seconds()) + 1)
-            raise RateLimited(
-                f"the {tier.name} tier allows {limit.count} {kind} items per {limit.minutes} minutes",
-                detail={"retry_after_seconds": retry, "tier": tier.name, "limit": limit.count,
-                        "minutes": limit.minutes})
-    return current
+    if limit is None:
+        return
+    since = now - dt.timedelta(minutes=limit.minutes)
+    stored = list(session.scalars(
+        select(ContentItem.created_at).where(ContentItem.author_id == current.account_id, ContentItem.kind == kind,
+                                             ContentItem.created_at >= since)
+        .order_by(ContentItem.created_at.desc()).limit(limit.count)))
+    counted = ([now] * queued + stored)[:limit.count]
+    if len(counted) >= limit.count:
+        # The oldest of the counted items leaves the window first.
+        retry = max(1, int((counted[-1] + dt.timedelta(minutes=limit.minutes) - now).total_seconds()) + 1)
+        raise RateLimited(
+            f"the {tier.name} tier allows {limit.count} {kind} items per {limit.minutes} minutes",
+            detail={"retry_after_seconds": retry, "tier": tier.name, "limit": limit.count,
+                    "minutes": limit.minutes})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import threading
 import time
 from typing import Any
@@ -140,10 +141,10 @@ class DetectorHolder:
         self._detector: Any = None
         self._without_models: Any = None
         self._version = -1
-        self._checked_at = 0.0
+        self._checked_at = -math.inf
 
     def invalidate(self) -> None:
-        self._checked_at = 0.0
+        self._checked_at = -math.inf
 
     def get(self, session: Session, *, with_models: bool = True) -> Any:
         """The detector in force; ``with_models=False`` skips the trained classifiers, for

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,39 +51,62 @@ def record(
     actor_id: int | None,
     payload: dict[str, Any],
 ) -> EvidenceRecord:
-    """Append one record to the chain (R14.3). Two statements: lock the head, insert.
+    """Append one record to the chain (R14.3). Two statements: lock the head, insert."""
+    return record_many(session, [Entry(tag, subject_type, subject_id, actor_id, payload)])[0]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record to append: what happened (``tag``), to what, by whom, with what payload."""
+
+    tag: str
+    subject_type: str
+    subject_id: str | int
+    actor_id: int | None
+    payload: dict[str, Any]
+
+
+def record_many(session: Session, entries: Sequence[Entry]) -> list[EvidenceRecord]:
+    """Append records in order with one head lock and one multi-row insert.
 
     The lock on the one-row head serialises appends on PostgreSQL (on SQLite the writer lock
-    already does); the insert trigger checks the link and moves the head.
+    already does); the insert trigger checks each link and moves the head. A batch of
+    submissions appends all its records under one lock, so the lock is taken once per commit
+    rather than once per item.
     """
-    subject = str(subject_id)
-    if not _TAG.match(tag) or len(tag) > 80:
-        raise ValueError(f"evidence tag {tag!r} is not like 'content:post:removed'")
-    if not _SUBJECT_TYPE.match(subject_type) or len(subject_type) > 40:
-        raise ValueError(f"evidence subject type {subject_type!r} is not a lower-case name")
-    if not 0 < len(subject) <= 64:
-        raise ValueError("evidence subject IDs have 1 to 64 characters")
-    stored, text = chain.normalise_payload(payload)
+    prepared = [_checked(entry) for entry in entries]
+    if not prepared:
+        return []
     head_seq, head_hash = session.execute(_HEAD.with_for_update()).one()
     # Taken under the lock, so timestamps follow sequence numbers (barring clock steps).
     created_at = utcnow()
-    seq = head_seq + 1
-    fields = dict(
-        seq=seq,
-        tag=tag,
-        subject_type=subject_type,
-        subject_id=subject,
-        actor_id=actor_id,
-        created_at=created_at,
-        prev_hash=head_hash,
-    )
-    digest = chain.record_hash(payload=text, **fields)
+    rows = []
+    for offset, (entry, subject, stored, text) in enumerate(prepared, start=1):
+        fields = dict(seq=head_seq + offset, tag=entry.tag, subject_type=entry.subject_type, subject_id=subject,
+                      actor_id=entry.actor_id, created_at=created_at, prev_hash=head_hash)
+        head_hash = chain.record_hash(payload=text, **fields)
+        rows.append({**fields, "payload": stored, "hash": head_hash})
     # A Core insert: the unit of work costs more than the rest of an append together.
-    session.execute(insert(EvidenceRecord.__table__), {**fields, "payload": stored, "hash": digest})
-    evidence = EvidenceRecord(payload=stored, hash=digest, **fields)
-    # Detached, not pending: adding it to a session later must not insert it a second time.
-    make_transient_to_detached(evidence)
-    return evidence
+    session.execute(insert(EvidenceRecord.__table__), rows)
+    records = []
+    for row in rows:
+        evidence = EvidenceRecord(**row)
+        # Detached, not pending: adding it to a session later must not insert it a second time.
+        make_transient_to_detached(evidence)
+        records.append(evidence)
+    return records
+
+
+def _checked(entry: Entry) -> tuple[Entry, str, dict[str, Any], chain.CanonicalText]:
+    subject = str(entry.subject_id)
+    if not _TAG.match(entry.tag) or len(entry.tag) > 80:
+        raise ValueError(f"evidence tag {entry.tag!r} is not like 'content:post:removed'")
+    if not _SUBJECT_TYPE.match(entry.subject_type) or len(entry.subject_type) > 40:
+        raise ValueError(f"evidence subject type {entry.subject_type!r} is not a lower-case name")
+    if not 0 < len(subject) <= 64:
+        raise ValueError("evidence subject IDs have 1 to 64 characters")
+    stored, text = chain.normalise_payload(entry.payload)
+    return entry, subject, stored, text
 
 
 @dataclass(frozen=True)

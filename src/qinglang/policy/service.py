@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 import time
 from collections import Counter
@@ -99,10 +100,10 @@ class PolicyHolder:
         self._lock = threading.Lock()
         self._policy: Policy | None = None
         self._checksum: str | None = None
-        self._checked_at = 0.0
+        self._checked_at = -math.inf
 
     def invalidate(self) -> None:
-        self._checked_at = 0.0
+        self._checked_at = -math.inf
 
     def get(self, session: Session) -> Policy:
         now = time.monotonic()

@@ -19,6 +19,7 @@ again when that transaction ends (committed or rolled back), which matters only 
 from __future__ import annotations
 
 import itertools
+import math
 import threading
 import time
 from collections.abc import Iterable
@@ -79,11 +80,11 @@ class ClaimIndex:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._mark: Mark | None = None
-        self._checked_at = 0.0
+        self._checked_at = -math.inf
         self.rebuilds = 0
 
     def invalidate(self) -> None:
-        self._checked_at = 0.0
+        self._checked_at = -math.inf
 
     def snapshot(self, session: Session) -> Snapshot:
         current = self._snapshot

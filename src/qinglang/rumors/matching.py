@@ -51,11 +51,18 @@ def _claim_shingles(text: str) -> shingles.Shingled:
 
 def find(session: Session, text: str, *, minimum: float = SUGGEST, limit: int = 5) -> list[Match]:
     """Claims in the bank this text says, best first (only those at ``minimum`` or above)."""
+    return find_in(bank(session), text, minimum=minimum, limit=limit)
+
+
+def bank(session: Session) -> claim_index.Snapshot:
+    """The bank's anchors, texts and verdicts in memory (``rumors.index``): no query per match."""
+    return claim_index.for_session(session).snapshot(session)
+
+
+def find_in(snapshot: claim_index.Snapshot, text: str, *, minimum: float = SUGGEST, limit: int = 5) -> list[Match]:
     item = shingles.shingle(text)
     if not item.matchable or not item.anchors:
         return []
-    # The bank's anchors, texts and verdicts in memory (``rumors.index``): no query per match.
-    snapshot = claim_index.for_session(session).snapshot(session)
     hits = snapshot.hits(item.anchors, MAX_CANDIDATES * 4)
     eligible = [h for h in hits if h[1] >= max(1, math.ceil(MIN_ANCHOR_SHARE * h[2]))]
     eligible.sort(key=lambda h: (-h[1] / max(h[2], 1), h[0]))
@@ -82,7 +89,12 @@ def claim_facts(session: Session, title: str | None, body: str) -> tuple[tuple[C
     The span covers the body (a claim is said by the text as a whole, not by one phrase); its
     detail names the claim so reviewers and the author's notice can link the debunk.
     """
-    matches = find(session, item_text(title, body))
+    return claim_facts_in(bank(session), title, body)
+
+
+def claim_facts_in(snapshot: claim_index.Snapshot, title: str | None,
+                   body: str) -> tuple[tuple[ClaimMatch, ...], list[Span]]:
+    matches = find_in(snapshot, item_text(title, body))
     spans = [
         Span(category=CATEGORY, start=0, end=len(body), source="claim_match",
              detail=f"claim:{m.claim_id} {m.verdict} similarity {m.similarity:.2f}")

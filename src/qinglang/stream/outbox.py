@@ -35,25 +35,26 @@ def emit(session: Session, subject: str, payload: dict[str, Any], *, key: str) -
     ``key`` identifies the event, not the delivery (``content.published:123``): emitting the
     same key again is a no-op, and consumers record it to apply each message once.
     """
-    if not SUBJECT_PATTERN.match(subject):
-        raise InvalidInput(f"invalid stream subject {subject!r}", code="invalid_subject")
-    if not key or len(key) > MAX_KEY_LENGTH:
-        raise InvalidInput(f"stream keys are 1-{MAX_KEY_LENGTH} characters", code="invalid_key")
+    emit_many(session, [(subject, payload, key)])
+
+
+def emit_many(session: Session, messages: Sequence[tuple[str, dict[str, Any], str]]) -> None:
+    """``emit`` for several ``(subject, payload, key)`` messages in one statement."""
     now = utcnow()
-    values = {
-        "key": key,
-        "subject": subject,
-        "payload": payload,
-        "created_at": now,
-        "available_at": now,
-        "attempts": 0,
-    }
+    rows = []
+    for subject, payload, key in messages:
+        if not SUBJECT_PATTERN.match(subject):
+            raise InvalidInput(f"invalid stream subject {subject!r}", code="invalid_subject")
+        if not key or len(key) > MAX_KEY_LENGTH:
+            raise InvalidInput(f"stream keys are 1-{MAX_KEY_LENGTH} characters", code="invalid_key")
+        rows.append({"key": key, "subject": subject, "payload": payload, "created_at": now, "available_at": now,
+                     "attempts": 0})
+    if not rows:
+        return
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     # ON CONFLICT rather than check-then-insert: two transactions emitting the same key at once
     # must not make the second one fail at commit.
-    session.execute(
-        insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    )
+    session.execute(insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"]), rows)
     session.info[_EMITTED] = True
 
 
