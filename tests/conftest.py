@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,11 @@ from sqlalchemy.orm import Session
 from qinglang import migrations
 from qinglang.app import create_app
 from qinglang.db import make_engine, make_sessionmaker, transaction
-from qinglang.deps import db_session
+from qinglang.deps import db_session, get_intake
 from qinglang.detection.cascade import Detector
 from qinglang.detection.service import DetectorHolder
 from qinglang.identity.verifier import OfflineVerifier
+from qinglang.intake import Intake
 from qinglang.pipeline import PolicyGate
 from qinglang.policy import service as policy_service
 from qinglang.policy.service import PolicyHolder
@@ -119,7 +121,16 @@ def app(runtime: Runtime, db: Session):  # noqa: ANN201 - FastAPI app
             db.rollback()
             raise
 
+    @contextmanager
+    def test_unit_of_work() -> Iterator[Session]:
+        with contextmanager(test_session)() as session:
+            yield session
+
     app.dependency_overrides[db_session] = test_session
+    # Submissions are judged in the request's thread inside the test's transaction, with the
+    # settings in force now (tests change them).
+    app.dependency_overrides[get_intake] = lambda: Intake(test_unit_of_work, runtime.settings, runtime.gate,
+                                                          threaded=False)
     return app
 
 

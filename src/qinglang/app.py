@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,7 +14,9 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qinglang import __version__
+from qinglang.db import transaction
 from qinglang.errors import QinglangError
+from qinglang.intake import Intake
 from qinglang.runtime import Runtime, build_runtime
 from qinglang.scheduler import PeriodicTasks
 from qinglang.settings import Settings, get_settings
@@ -49,7 +52,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         periodic = PeriodicTasks(app.state.runtime) if app.state.runtime.settings.run_periodic_tasks else None
         if periodic is not None:
             periodic.start()
+        app.state.intake.start()
         yield
+        app.state.intake.stop()
         if periodic is not None:
             periodic.stop()
         if owns_runtime:
@@ -67,6 +72,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         lifespan=lifespan,
     )
     app.state.runtime = runtime or build_runtime(settings)
+    app.state.intake = Intake(partial(transaction, app.state.runtime.sessions), app.state.runtime.settings,
+                              app.state.runtime.gate)
     # Inspection workers in this process judge with this process's gate (R9.6).
     from qinglang.review import inspection
 

@@ -11,14 +11,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from qinglang.authority import service as authority_service
 from qinglang.content import fingerprints
 from qinglang.content import service as content_service
 from qinglang.content.models import VISIBLE_STATES, ContentItem, ContentState
-from qinglang.db import utcnow
+from qinglang.db import insert_rows, utcnow
 from qinglang.evidence import service as evidence_service
 from qinglang.identity.models import Account
 from qinglang.notices import service as notices_service
@@ -168,17 +167,16 @@ def apply_to_new(session: Session, settings: Settings, items: Sequence[ContentIt
     published = [(item, verdict, facts) for item, is_quiet, (verdict, facts) in zip(items, quiet, reviewed, strict=True)
                  if is_quiet]
     if published:
-        decision_ids = session.scalars(
-            insert(Decision).returning(Decision.id, sort_by_parameter_order=True),
-            [_decision_values(item, verdict, facts, stage=stage, source=source, actor_id=None, at=now)
-             for item, verdict, facts in published],
-        ).all()
+        decision_ids = insert_rows(session, Decision.__table__, [
+            _decision_values(item, verdict, facts, stage=stage, source=source, actor_id=None, at=now)
+            for item, verdict, facts in published])
+        stream_outbox.emit_many(session, [_published_message(item, decision_id)
+                                          for (item, _, _), decision_id in zip(published, decision_ids, strict=True)])
+        # Last: appending locks the chain head until commit, and other batches wait for it.
         evidence_service.record_many(session, [
             _evidence_entry(item, verdict, facts, before=ContentState.PENDING, after=ContentState.PUBLISHED,
                             stage=stage, source=source, decision_id=decision_id, case_id=None, actor_id=None)
-            for (item, verdict, facts), decision_id in zip(published, decision_ids, strict=True)])
-        stream_outbox.emit_many(session, [_published_message(item, decision_id)
-                                          for (item, _, _), decision_id in zip(published, decision_ids, strict=True)])
+            for (item, verdict, facts), decision_id in zip(published, decision_ids, strict=True)], returning=False)
     for item, is_quiet, (verdict, facts) in zip(items, quiet, reviewed, strict=True):
         if not is_quiet:
             apply_verdict(session, settings, item, verdict, facts=facts, stage=stage, source=source)

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, create_engine, event
+import orjson
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, Table, create_engine, event, insert, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -76,7 +77,35 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
+    # Multi-row inserts go out as psycopg's pipelined executemany of one prepared statement:
+    # PostgreSQL plans it once. SQLAlchemy's default folds the rows into one long VALUES
+    # statement, different for every batch size, which the server plans afresh each time and
+    # the driver re-parses (most of a batch's database CPU). IDs needed up front come from
+    # ``insert_rows`` instead of RETURNING.
+    kwargs.setdefault("use_insertmanyvalues", False)
+    kwargs.setdefault("json_serializer", _json_text)
     return create_engine(url, **kwargs)
+
+
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` into ``table`` in one round of statements; their new IDs, in order.
+
+    On PostgreSQL the IDs come from the table's sequence first, and the rows go out as one
+    prepared statement executed many times; SQLite returns them from a multi-row INSERT."""
+    if not rows:
+        return []
+    if session.get_bind().dialect.name != "postgresql":
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(session.execute(statement, rows).scalars())
+    ids = list(session.scalars(
+        text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
+        {"table": table.name, "count": len(rows)}))
+    session.execute(insert(table), [{**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True)])
+    return ids
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -17,6 +17,7 @@ from qinglang.db import transaction
 from qinglang.errors import Forbidden, NotAuthenticated
 from qinglang.identity import service as identity_service
 from qinglang.identity.models import Account, Role
+from qinglang.intake import Intake
 from qinglang.runtime import Runtime
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -38,13 +39,26 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
-def current_account(
-    session: DbSession,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Account:
+async def bearer_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
+    # async: FastAPI runs plain functions in a thread pool, a thread hop per dependency.
     if credentials is None:
         raise NotAuthenticated("sign in first: send 'Authorization: Bearer <token>'")
-    return identity_service.authenticate(session, credentials.credentials)
+    return credentials.credentials
+
+
+BearerToken = Annotated[str, Depends(bearer_token)]
+
+
+def current_account(session: DbSession, token: BearerToken) -> Account:
+    return identity_service.authenticate(session, token)
+
+
+async def get_intake(request: Request) -> Intake:
+    """Submissions are authenticated, judged and committed by the process's intake in batches."""
+    return request.app.state.intake
+
+
+IntakeDep = Annotated[Intake, Depends(get_intake)]
 
 
 CurrentAccount = Annotated[Account, Depends(current_account)]

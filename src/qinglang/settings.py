@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     # Detection budget (R9.4): run the trained classifiers after publication instead of inside
     # the request; lexicons, privacy, spam and fingerprints always run before publication.
     defer_models: bool = False
+    # Group commit of submissions (qinglang.intake): requests that arrive while a batch is being
+    # judged and committed wait for the next one, so one commit (one fsync) serves many.
+    intake_max_batch: int = Field(64, ge=1, le=1000, description="Most submissions committed together.")
+    # Batches in flight per process: while one waits for its commit, the next is judged. SQLite
+    # has one writer, so it always uses one.
+    intake_threads: int = Field(3, ge=1, le=32, description="Concurrent submission batches per process.")
     # Periodic work in the serving process (report delivery, re-review jobs). Off when separate
     # `qinglang worker` processes do it.
     run_periodic_tasks: bool = True

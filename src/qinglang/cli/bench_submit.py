@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from qinglang.cli.bench_http import load, prepare_users, serving, synthetic_post
+from qinglang.cli.bench_http import Connection, load, prepare_users, serving, synthetic_post
 from qinglang.percentiles import latency_line
 
 
@@ -25,8 +25,13 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         concurrency: int = typer.Option(16, min=1, help="Requests in flight."),
         users: int = typer.Option(20, min=1, help="Distinct verified authors."),
         workers: int = typer.Option(1, min=1, help="Server worker processes (PostgreSQL only)."),
+        inspection: str = typer.Option(
+            "separate", help="'separate': the API processes leave real-time inspection to stream workers, as "
+                             "in production ('bench stream' measures those); 'in-process': they run it too."),
     ) -> None:
         """Posts per second and p50/p99 latency through the HTTP API, with the gate in place."""
+        if inspection not in ("separate", "in-process"):
+            raise typer.BadParameter("--inspection is 'separate' or 'in-process'")
         rng = random.Random(7)
         bodies = [synthetic_post(rng) for _ in range(256)]
         with tempfile.TemporaryDirectory() as folder:
@@ -34,16 +39,17 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             url = database_url or f"sqlite:///{var_dir / 'bench.db'}"
             tokens = prepare_users(url, var_dir, users)
 
-            async def submit(client, n: int) -> bool:  # noqa: ANN001 - an httpx.AsyncClient
+            async def submit(client: Connection, n: int) -> bool:
                 response = await client.post("/v1/posts", json={"body": bodies[n % len(bodies)]},
                                              headers={"Authorization": f"Bearer {tokens[n % len(tokens)]}"})
                 return response.status_code == 201
 
-            with serving(url, var_dir, workers) as base_url:
+            environment = {"QINGLANG_STREAM_IN_PROCESS": "true" if inspection == "in-process" else "false"}
+            with serving(url, var_dir, workers, environment) as base_url:
                 latencies, failures, elapsed = asyncio.run(load(base_url, requests, concurrency, submit))
         engine = url.split(":", 1)[0]
         typer.echo(f"bench submit  engine={engine} requests={requests} concurrency={concurrency} "
-                   f"server_workers={workers if engine != 'sqlite' else 1}")
+                   f"server_workers={workers if engine != 'sqlite' else 1} inspection={inspection}")
         typer.echo(f"  throughput  {requests / elapsed:,.0f} posts/s  ({failures} failed)")
         typer.echo(f"  latency     {latency_line(latencies)}   mean {statistics.fmean(latencies) * 1000:.1f} ms")
         if failures:

@@ -72,7 +72,7 @@ def _items(base_url: str, tokens: list[str], count: int) -> list[int]:
 def _reporting(tokens: list[str], items: list[int]):  # noqa: ANN202 - a bench_http request
     users = len(tokens)
 
-    async def report(client, n: int) -> bool:  # noqa: ANN001 - an httpx.AsyncClient
+    async def report(client, n: int) -> bool:  # noqa: ANN001 - a bench_http.Connection
         index = n % len(items)
         # Item i was written by user i % users; every report comes from someone else, once.
         reporter = (index % users + 1 + n // len(items)) % users

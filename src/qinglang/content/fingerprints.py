@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import BigInteger, any_, bindparam, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from qinglang.content.models import ContentFingerprint
@@ -22,6 +23,7 @@ COPY_SIMILARITY = 0.7
 _BAND_COLUMNS = [getattr(ContentFingerprint, f"band{n}") for n in range(minhash.BANDS)]
 # Candidates compared per text: a band key shared by more items than this is noise, not a copy.
 _CANDIDATE_LIMIT = 200
+_KEY_ARRAY = ARRAY(BigInteger)
 
 
 def add(session: Session, content_id: int, text: str) -> None:
@@ -55,10 +57,16 @@ def find_removed_originals(session: Session, texts: Sequence[str], *,
             wanted[band].add(key)
     if not wanted[0]:
         return [None] * len(texts)
+    if session.get_bind().dialect.name == "postgresql":
+        # One array per band: the statement text is the same whatever the batch, so it is
+        # prepared once instead of parsed with hundreds of parameters each time.
+        shares_band = or_(*(column == any_(bindparam(f"band{band}", sorted(wanted[band]), type_=_KEY_ARRAY))
+                            for band, column in enumerate(_BAND_COLUMNS)))
+    else:
+        shares_band = or_(*(column.in_(sorted(wanted[band])) for band, column in enumerate(_BAND_COLUMNS)))
     candidates = session.execute(
         select(ContentFingerprint.content_id, ContentFingerprint.signature, *_BAND_COLUMNS)
-        .where(ContentFingerprint.revoked_at.is_(None),
-               or_(*(column.in_(sorted(wanted[band])) for band, column in enumerate(_BAND_COLUMNS))))
+        .where(ContentFingerprint.revoked_at.is_(None), shares_band)
         .limit(_CANDIDATE_LIMIT * len(texts))
     ).all()
     found: list[int | None] = []

@@ -16,7 +16,7 @@ from qinglang.content.models import (
     ContentState,
     ContentStateChange,
 )
-from qinglang.db import utcnow
+from qinglang.db import insert_rows, utcnow
 from qinglang.errors import NotFound
 from qinglang.rules.service import CitedRule
 
@@ -68,10 +68,8 @@ def store_new(session: Session, items: Sequence[ContentItem]) -> None:
     the session as persistent objects with their new IDs, without reading them back."""
     if not items:
         return
-    ids = session.execute(
-        insert(ContentItem.__table__).returning(ContentItem.__table__.c.id, sort_by_parameter_order=True),
-        [{column: getattr(item, column) for column in _STORED_COLUMNS} for item in items],
-    ).scalars().all()
+    rows = [{column: getattr(item, column) for column in _STORED_COLUMNS} for item in items]
+    ids = insert_rows(session, ContentItem.__table__, rows)
     for item, item_id in zip(items, ids, strict=True):
         item.id = item_id
         make_transient_to_detached(item)

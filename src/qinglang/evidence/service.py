@@ -66,7 +66,7 @@ class Entry:
     payload: dict[str, Any]
 
 
-def record_many(session: Session, entries: Sequence[Entry]) -> list[EvidenceRecord]:
+def record_many(session: Session, entries: Sequence[Entry], *, returning: bool = True) -> list[EvidenceRecord]:
     """Append records in order with one head lock and one multi-row insert.
 
     The lock on the one-row head serialises appends on PostgreSQL (on SQLite the writer lock
@@ -88,6 +88,8 @@ def record_many(session: Session, entries: Sequence[Entry]) -> list[EvidenceReco
         rows.append({**fields, "payload": stored, "hash": head_hash})
     # A Core insert: the unit of work costs more than the rest of an append together.
     session.execute(insert(EvidenceRecord.__table__), rows)
+    if not returning:  # building ORM objects costs as much as hashing the records
+        return []
     records = []
     for row in rows:
         evidence = EvidenceRecord(**row)
