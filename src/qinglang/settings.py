@@ -51,9 +51,10 @@ class Settings(BaseSettings):
     # Group commit of submissions (qinglang.intake): requests that arrive while a batch is being
     # judged and committed wait for the next one, so one commit (one fsync) serves many.
     intake_max_batch: int = Field(64, ge=1, le=1000, description="Most submissions committed together.")
-    # Batches in flight per process: while one waits for its commit, the next is judged. SQLite
-    # has one writer, so it always uses one.
-    intake_threads: int = Field(3, ge=1, le=32, description="Concurrent submission batches per process.")
+    # Batches in flight per process. One keeps batches large, which is what a CPU-bound server
+    # wants (more processes overlap each other's commits); more help when the database is far
+    # away. SQLite has one writer, so it always uses one.
+    intake_threads: int = Field(1, ge=1, le=32, description="Concurrent submission batches per process.")
     # Periodic work in the serving process (report delivery, re-review jobs). Off when separate
     # `qinglang worker` processes do it.
     run_periodic_tasks: bool = True
