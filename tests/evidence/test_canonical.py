@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import random
 import struct
 
 import pytest
@@ -60,3 +61,37 @@ def test_a_record_hash_can_be_rechecked_with_the_standard_library_alone() -> Non
     document = {**fields, "v": 1, "created_at": "2026-11-28T09:30:01.000005Z"}
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert chain.record_hash(**fields) == hashlib.sha256(text.encode()).hexdigest()
+
+
+def _random_json(rng: random.Random, depth: int = 0) -> object:
+    kind = rng.randrange(9 if depth < 3 else 6)
+    if kind == 0:
+        return rng.choice([None, True, False])
+    if kind == 1:
+        return rng.choice([0, -1, 7, 2**53, -(2**53), rng.randrange(-10**15, 10**15)])
+    if kind == 2:
+        exponent = rng.choice([-320, -30, -7, -6, -5, -1, 0, 1, 15, 16, 20, 21, 22, 300])
+        return rng.choice([0.0, -0.0, 1.0, 2.5, 0.1 + 0.2]) if rng.random() < 0.3 else \
+            rng.uniform(-1, 1) * 10.0 ** exponent
+    if kind in (3, 4, 5):
+        alphabet = "abc 中文\"\\/\n\t\x01\x1f\x7f\u2028é😀\ue000"
+        return "".join(rng.choice(alphabet) for _ in range(rng.randrange(8)))
+    if kind in (6, 7):
+        keys = ["a", "B", "key", "é", "中", "\ue000", "😀", "_", "10", "9"]
+        return {rng.choice(keys): _random_json(rng, depth + 1) for _ in range(rng.randrange(5))}
+    return [_random_json(rng, depth + 1) for _ in range(rng.randrange(5))]
+
+
+def test_the_fast_writer_spells_every_payload_exactly_as_the_full_one() -> None:
+    """Payloads take a faster path (the json module's C encoder, numbers respelled); whenever it
+    answers, it must be byte-for-byte the RFC 8785 text, or chains written by either would not
+    verify with the other."""
+    rng = random.Random(8785)
+    answered = 0
+    for _ in range(3000):
+        value = {"payload": _random_json(rng), "score": rng.random(), "count": rng.randrange(100)}
+        fast = chain._fast_canonical(value, refuse_unsafe=False)
+        if fast is not None:
+            answered += 1
+            assert fast == chain.canonical_json(value)
+    assert answered > 1500, "the fast path should answer for most payloads"

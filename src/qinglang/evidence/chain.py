@@ -15,12 +15,15 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from json.encoder import encode_basestring as _escape  # type: ignore[attr-defined]
 from typing import Any
+
+import orjson
 
 FORMAT_VERSION = 1
 GENESIS_HASH = "0" * 64
@@ -146,9 +149,68 @@ def normalise_payload(payload: dict[str, Any]) -> tuple[dict[str, Any], Canonica
     what is hashed is what is stored (tuples become lists, 2.0 becomes 2, datetimes text)."""
     if not isinstance(payload, dict):
         raise ValueError("an evidence payload is a JSON object")
+    text = _fast_canonical(payload, refuse_unsafe=True)
+    if text is not None:
+        stored = orjson.loads(text)
+        # Equal unless something was bent to fit JSON (integer keys, tuples): let the full
+        # writer refuse or spell those.
+        if stored == payload:
+            return stored, CanonicalText(text)
     _check_safe_integers(payload)
     text = canonical_json(payload)
     return json.loads(text), CanonicalText(text)
+
+
+def payload_text(payload: dict[str, Any], *, new: bool = False) -> CanonicalText:
+    """The canonical text of a payload (no ``CanonicalText`` inside). A ``new`` payload may not
+    hold integers beyond ``MAX_SAFE_INTEGER``; a stored one may (PostgreSQL prints a stored 1e30
+    as 31 digits), and they are spelled as the double they were."""
+    text = _fast_canonical(payload, refuse_unsafe=new)
+    if text is None:
+        if new:
+            _check_safe_integers(payload)
+        text = canonical_json(payload)
+    return CanonicalText(text)
+
+
+# A JSON string (skipped whole) or a number, in text the json module wrote.
+_TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?')
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _fast_canonical(value: Any, *, refuse_unsafe: bool) -> str | None:
+    """The same text as ``canonical_json`` for the usual payload, about five times faster: the
+    json module's C encoder, then each number respelled the JCS way (``0.0`` → ``0``, ``1e-07`` →
+    ``1e-7``). None when only the full writer can tell: other types, NUL characters, or astral
+    characters, where code-point key order may differ from JCS's UTF-16 order."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False,
+                          default=_not_plain_json)
+    except (TypeError, ValueError):
+        return None
+    if "\\u0000" in text or (not text.isascii() and _ASTRAL.search(text)):
+        return None
+    return _TOKEN.sub(_jcs_number_refusing_unsafe if refuse_unsafe else _jcs_number, text)
+
+
+def _not_plain_json(value: Any) -> Any:
+    raise TypeError(type(value).__name__)
+
+
+def _jcs_number(match: re.Match[str]) -> str:
+    token = match.group()
+    if token[0] == '"':
+        return token
+    if "." in token or "e" in token or "E" in token:
+        return _number(float(token))
+    return _number(int(token)) if len(token) > 15 else token
+
+
+def _jcs_number_refusing_unsafe(match: re.Match[str]) -> str:
+    token = match.group()
+    if token[0] != '"' and len(token) > 15 and token.lstrip("-").isdigit() and abs(int(token)) > MAX_SAFE_INTEGER:
+        raise ValueError(f"integer {token} is too large for JSON readers; store it as a string")
+    return _jcs_number(match)
 
 
 def _check_safe_integers(value: Any) -> None:
@@ -217,6 +279,8 @@ def hash_document(
 
 
 def record_hash(**fields: Any) -> str:
+    if type(fields["payload"]) is not CanonicalText:
+        fields["payload"] = payload_text(fields["payload"])
     text = canonical_json(hash_document(**fields))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
