@@ -77,3 +77,16 @@ def test_production_refuses_to_start_without_a_secret(monkeypatch) -> None:
     monkeypatch.delenv("QINGLANG_SECRET_KEY", raising=False)
     with pytest.raises(ValidationError, match="QINGLANG_SECRET_KEY"):
         Settings(environment="production", database_url="postgresql+psycopg://x@localhost/db")
+
+
+def test_a_command_on_a_database_never_migrated_says_to_migrate(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QINGLANG_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
+           "QINGLANG_VAR_DIR": str(tmp_path)}
+    finished = subprocess.run([sys.executable, "-m", "qinglang", "review", "staffing"], env=env,
+                              capture_output=True, text=True, timeout=60)
+    assert finished.returncode == 2
+    assert "run 'qinglang migrate' first" in finished.stderr and "Traceback" not in finished.stderr

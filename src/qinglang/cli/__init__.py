@@ -44,4 +44,16 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    app()
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    try:
+        app()
+    except (OperationalError, ProgrammingError) as error:
+        # A database the migrations have not built (or not finished) fails on its first query;
+        # say what to do instead of printing the driver's traceback.
+        text = str(error.orig) if error.orig is not None else str(error)
+        if "no such table" in text or "does not exist" in text:
+            typer.echo(f"error: the database has no qinglang tables yet ({text.splitlines()[0]}); "
+                       "run 'qinglang migrate' first", err=True)
+            raise SystemExit(2) from None
+        raise
