@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
@@ -20,6 +22,8 @@ from qinglang.intake import Intake
 from qinglang.runtime import Runtime, build_runtime
 from qinglang.scheduler import PeriodicTasks
 from qinglang.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 # Each domain's routes module exposes ``routers``; one line here per domain.
 ROUTE_MODULES = (
@@ -52,6 +56,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         periodic = PeriodicTasks(app.state.runtime) if app.state.runtime.settings.run_periodic_tasks else None
         if periodic is not None:
             periodic.start()
+        if owns_runtime:
+            _warm_up(app.state.runtime)
         app.state.intake.start()
         yield
         app.state.intake.stop()
@@ -89,6 +95,21 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         return {"status": "ok", "version": __version__}
 
     return app
+
+
+def _warm_up(runtime: Runtime) -> None:
+    """Build the detector and policy before the first request, then take everything built so
+    far (lexicon automata, models, the claim index) out of the cyclic collector's scans with
+    ``gc.freeze()``: a serving process allocates quickly, and each full collection would
+    otherwise walk a few hundred thousand long-lived objects."""
+    try:
+        with runtime.read_sessions() as session:
+            runtime.detectors.get(session)
+            runtime.policies.get(session)
+    except Exception:  # an unmigrated database: the first request will say so
+        log.warning("could not warm up the detector and policy", exc_info=True)
+    gc.collect()
+    gc.freeze()
 
 
 def _install_error_handlers(app: FastAPI) -> None:
