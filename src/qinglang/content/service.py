@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, insert, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from qinglang.content.models import (
@@ -16,7 +16,7 @@ from qinglang.content.models import (
     ContentState,
     ContentStateChange,
 )
-from qinglang.db import insert_rows, utcnow
+from qinglang.db import copy_rows, insert_rows, utcnow
 from qinglang.errors import NotFound
 from qinglang.rules.service import CitedRule
 
@@ -86,8 +86,7 @@ def change_values(content_id: int, from_state: ContentState | None, to_state: Co
 
 
 def record_changes(session: Session, rows: Sequence[dict]) -> None:
-    if rows:
-        session.execute(insert(ContentStateChange.__table__), list(rows))
+    copy_rows(session, ContentStateChange.__table__, list(rows))
 
 
 def transition(
