@@ -26,6 +26,7 @@ from qinglang.policy.engine import RECOMMENDATION_MODES, Verdict
 from qinglang.policy.facts import Facts
 from qinglang.policy.models import Decision
 from qinglang.review import service as review_service
+from qinglang.review.models import ReviewCase
 from qinglang.rules.service import CitedRule
 from qinglang.settings import Settings
 from qinglang.stream import outbox as stream_outbox
@@ -124,38 +125,39 @@ def apply_verdict(
     return Applied(decision, str(before), str(after), case_id)
 
 
-def publishes_quietly(verdict: Verdict, facts: Facts) -> bool:
-    """Whether a new item's verdict does nothing but publish it: no case, notice, report,
-    credit or correction follows. Most submissions are like this, and ``apply_to_new`` applies
-    such verdicts for a whole batch in a few statements."""
+def publishes_routinely(verdict: Verdict, facts: Facts) -> bool:
+    """Whether a new item's verdict publishes it with nothing else following but, perhaps, a
+    non-blocking review case: no notice, report, credit or correction. Nearly every submission
+    is like this, and ``apply_to_new`` applies such verdicts for a whole batch in a few
+    statements."""
     return (target_state(ContentState.PENDING, verdict.action, human=False) == ContentState.PUBLISHED
-            and verdict.action != "hold" and not verdict.queue and not _ruled_false_claims(verdict, facts))
+            and verdict.action != "hold" and not _ruled_false_claims(verdict, facts))
 
 
 def apply_to_new(session: Session, settings: Settings, items: Sequence[ContentItem],
                  reviewed: Sequence[tuple[Verdict, Facts]], *, stage: str, source: str) -> None:
     """Store new items (drafts from the pre-publication gate) and apply their verdicts.
 
-    The items quietly published get exactly what ``apply_verdict`` would write for them (the
-    decision, the state change, the evidence record, the ``content.published`` message), one
-    multi-row statement per table for the whole batch; every other verdict goes through
-    ``apply_verdict`` on its item as usual.
+    The items routinely published get exactly what ``apply_verdict`` would write for them (the
+    decision, the state change, the review case if the policy queues one, the evidence record,
+    the ``content.published`` message), one multi-row statement per table for the whole batch;
+    every other verdict goes through ``apply_verdict`` on its item as usual.
     """
     now = utcnow()
-    quiet = [publishes_quietly(verdict, facts) for verdict, facts in reviewed]
-    for item, is_quiet, (verdict, _) in zip(items, quiet, reviewed, strict=True):
+    routine = [publishes_routinely(verdict, facts) for verdict, facts in reviewed]
+    for item, is_routine, (verdict, _) in zip(items, routine, reviewed, strict=True):
         item.state, item.labels, item.recommendation = ContentState.PENDING, [], "neutral"
         item.created_at = item.updated_at = now
         item.published_at = None
-        if is_quiet:
+        if is_routine:
             _merge_machine_verdict(item, verdict)
             item.state, item.published_at = ContentState.PUBLISHED, now
     content_service.store_new(session, items)
     changes = []
-    for item, is_quiet, (verdict, _) in zip(items, quiet, reviewed, strict=True):
+    for item, is_routine, (verdict, _) in zip(items, routine, reviewed, strict=True):
         changes.append(content_service.change_values(item.id, None, ContentState.PENDING, source="submission",
                                                      actor_id=item.author_id, at=now))
-        if is_quiet:
+        if is_routine:
             primary = verdict.primary
             changes.append(content_service.change_values(
                 item.id, ContentState.PENDING, ContentState.PUBLISHED, source=source, at=now,
@@ -164,21 +166,27 @@ def apply_to_new(session: Session, settings: Settings, items: Sequence[ContentIt
                 details={"action": verdict.action, "policy_version": verdict.policy_version}))
     content_service.record_changes(session, changes)
 
-    published = [(item, verdict, facts) for item, is_quiet, (verdict, facts) in zip(items, quiet, reviewed, strict=True)
-                 if is_quiet]
+    published = [(item, verdict, facts) for item, is_routine, (verdict, facts)
+                 in zip(items, routine, reviewed, strict=True) if is_routine]
     if published:
         decision_ids = insert_rows(session, Decision.__table__, [
             _decision_values(item, verdict, facts, stage=stage, source=source, actor_id=None, at=now)
             for item, verdict, facts in published])
+        queued = [item.id for item, verdict, _ in published if verdict.queue]
+        case_ids = dict(zip(queued, insert_rows(session, ReviewCase.__table__, [
+            review_service.new_case_values(settings, content_id=item.id, verdict=verdict, stage=stage,
+                                           blocking=False, reach=0, now=now)
+            for item, verdict, _ in published if verdict.queue]), strict=True))
         stream_outbox.emit_many(session, [_published_message(item, decision_id)
                                           for (item, _, _), decision_id in zip(published, decision_ids, strict=True)])
         # Last: appending locks the chain head until commit, and other batches wait for it.
         evidence_service.record_many(session, [
             _evidence_entry(item, verdict, facts, before=ContentState.PENDING, after=ContentState.PUBLISHED,
-                            stage=stage, source=source, decision_id=decision_id, case_id=None, actor_id=None)
+                            stage=stage, source=source, decision_id=decision_id, case_id=case_ids.get(item.id),
+                            actor_id=None)
             for (item, verdict, facts), decision_id in zip(published, decision_ids, strict=True)], returning=False)
-    for item, is_quiet, (verdict, facts) in zip(items, quiet, reviewed, strict=True):
-        if not is_quiet:
+    for item, is_routine, (verdict, facts) in zip(items, routine, reviewed, strict=True):
+        if not is_routine:
             apply_verdict(session, settings, item, verdict, facts=facts, stage=stage, source=source)
 
 

@@ -45,21 +45,8 @@ def open_case(
     reasons = [reason.to_json() for reason in verdict.reasons]
     severity = verdict.severity if verdict.severity in SEVERITY_RANK else "normal"
     if case is None:
-        case = ReviewCase(
-            content_id=content_id,
-            status=CaseStatus.OPEN,
-            stage=stage,
-            categories=list(verdict.categories),
-            severity=severity,
-            severity_rank=SEVERITY_RANK[severity],
-            reach=reach,
-            blocking=blocking,
-            required_reviews=2 if verdict.review == "dual" else 1,
-            suggested_action=verdict.action,
-            policy_reasons=reasons,
-            due_at=now + _sla(settings, severity),
-            created_at=now,
-        )
+        case = ReviewCase(**new_case_values(settings, content_id=content_id, verdict=verdict, stage=stage,
+                                            blocking=blocking, reach=reach, now=now))
         session.add(case)
         session.flush()
         return case
@@ -74,6 +61,20 @@ def open_case(
     case.policy_reasons = case.policy_reasons + reasons
     session.flush()
     return case
+
+
+def new_case_values(settings: Settings, *, content_id: int, verdict: Verdict, stage: str, blocking: bool,
+                    reach: int, now: dt.datetime) -> dict:
+    """Every column of a new case for an item that has none pending (``open_case``, or the
+    pipeline opening cases for a batch of new items)."""
+    severity = verdict.severity if verdict.severity in SEVERITY_RANK else "normal"
+    return dict(
+        content_id=content_id, status=CaseStatus.OPEN, stage=stage, categories=list(verdict.categories),
+        severity=severity, severity_rank=SEVERITY_RANK[severity], reach=reach, priority=0, blocking=blocking,
+        required_reviews=2 if verdict.review == "dual" else 1, suggested_action=verdict.action,
+        policy_reasons=[reason.to_json() for reason in verdict.reasons], claimed_by=None, claimed_at=None,
+        claim_expires_at=None, due_at=now + _sla(settings, severity), created_at=now, decided_at=None, outcome=None,
+    )
 
 
 def _sla(settings: Settings, severity: str) -> dt.timedelta:
