@@ -111,3 +111,28 @@ def test_extra_lexicons_feed_in(detector: Detector) -> None:
 @pytest.mark.parametrize(("text", "lang"), [("今天天气很好", "zh"), ("the weather is nice", "en"), ("12345", "und")])
 def test_language_guess(text: str, lang: str) -> None:
     assert detect_language(text) == lang
+
+
+def test_weak_hits_of_a_flagged_category_are_shown_with_their_original_spans() -> None:
+    extra = Lexicon.from_entries(
+        [
+            {"term": "某某产品", "category": "platform.spam", "tier": "block"},
+            {"term": "囤货秒杀", "category": "platform.spam", "tier": "weak"},
+            {"term": "团长招募", "category": "platform.spam", "tier": "weak"},
+        ]
+    )
+    custom = Detector(extra_lexicons=[extra], classifiers=None)
+    text = "快来买某某产品，囤 货·秒 杀！"
+    signals = custom.detect(text, title="团长招募中")
+    assert "platform.spam" in signals.flags
+    lexicon = [(s.detail, s.field, (text if s.field == "text" else "团长招募中")[s.start : s.end])
+               for s in signals.evidence if s.source == "lexicon"]  # fmt: skip
+    assert lexicon == [
+        ("某某产品", "text", "某某产品"),
+        ("weak: 囤货秒杀", "text", "囤 货·秒 杀"),
+        ("weak: 团长招募", "title", "团长招募"),
+    ]
+    # the same weak terms alone neither flag nor show
+    quiet = custom.detect("囤 货·秒 杀", title="团长招募中")
+    assert quiet.flags == [] and quiet.evidence == []
+    assert quiet.scores["platform.spam"] > 0

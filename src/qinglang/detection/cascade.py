@@ -11,13 +11,13 @@ import importlib
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from qinglang.detection import privacy, spam
-from qinglang.detection.lexicon import Hit, Lexicon
-from qinglang.detection.normalise import normalise
+from qinglang.detection.lexicon import Lexicon, LexiconEntry, Matches
+from qinglang.detection.normalise import Normalised, normalise
 from qinglang.detection.signals import CATEGORIES, Signals, Span
 
 log = logging.getLogger(__name__)
@@ -77,27 +77,53 @@ def load_classifiers() -> tuple[ClassifierSuite | None, str]:
         return None, f"unavailable ({type(exc).__name__})"
 
 
+# A weak hit whose span is only mapped if its category ends up flagged:
+# (matching view, start, end, entry, variant, field).
+_WeakHit = tuple[Normalised, int, int, LexiconEntry, str, str]
+
+
 @dataclass
 class _Item:
     """Everything gathered for one item before scores are combined."""
 
     block: dict[str, set[str]] = field(default_factory=dict)
     weak: dict[str, set[str]] = field(default_factory=dict)
-    evidence: dict[str, list[Span]] = field(default_factory=dict)
+    evidence: dict[str, list[Span | _WeakHit]] = field(default_factory=dict)
 
-    def add_hit(self, hit: Hit, where: str) -> None:
-        category = hit.entry.category
-        bucket = self.block if hit.entry.tier == "block" else self.weak
-        bucket.setdefault(category, set()).add(hit.entry.term)
-        detail = hit.entry.term if hit.variant == "term" else f"{hit.entry.term} ({hit.variant})"
-        if hit.entry.tier == "weak":
-            detail = f"weak: {detail}"
-        self.add_span(Span(category, hit.start, hit.end, "lexicon", detail, where))
+    def add_matches(self, matches: Matches, where: str) -> None:
+        norm = matches.norm
+        for entry, variant, start, end in matches:
+            category = entry.category
+            if entry.tier == "block":
+                self.block.setdefault(category, set()).add(entry.term)
+                a, b = norm.span_to_original(start, end)
+                self.add_span(Span(category, a, b, "lexicon", _detail(entry, variant), where))
+            else:
+                self.weak.setdefault(category, set()).add(entry.term)
+                # counts towards the evidence cap like a span, as every hit always did
+                self._add_evidence(category, (norm, start, end, entry, variant, where))
 
     def add_span(self, span: Span) -> None:
-        spans = self.evidence.setdefault(span.category, [])
+        self._add_evidence(span.category, span)
+
+    def _add_evidence(self, category: str, span: Span | _WeakHit) -> None:
+        spans = self.evidence.setdefault(category, [])
         if len(spans) < EVIDENCE_PER_CATEGORY:
             spans.append(span)
+
+    def spans(self, category: str, flagged: bool) -> Iterator[Span]:
+        """Evidence for one category; weak hits only when it is flagged, mapped only then."""
+        for span in self.evidence.get(category, ()):
+            if isinstance(span, Span):
+                yield span
+            elif flagged:
+                norm, start, end, entry, variant, where = span
+                a, b = norm.span_to_original(start, end)
+                yield Span(category, a, b, "lexicon", f"weak: {_detail(entry, variant)}", where)
+
+
+def _detail(entry: LexiconEntry, variant: str) -> str:
+    return entry.term if variant == "term" else f"{entry.term} ({variant})"
 
 
 class Detector:
@@ -180,11 +206,9 @@ class Detector:
 
         item = _Item()
         norm = normalise(text)
-        for hit in self.lexicon.match(norm):
-            item.add_hit(hit, "text")
+        item.add_matches(self.lexicon.scan(norm), "text")
         if title:
-            for hit in self.lexicon.match(normalise(title)):
-                item.add_hit(hit, "title")
+            item.add_matches(self.lexicon.scan(normalise(title)), "title")
 
         scores = {category: 0.0 for category in self.categories}
         for category in self.lexicon.categories:
@@ -209,12 +233,7 @@ class Detector:
                     item.add_span(
                         Span(category, 0, len(text), "model", f"score {model_scores[category]:.2f}")  # fmt: skip
                     )
-        evidence = [
-            span
-            for category in self.categories
-            for span in item.evidence.get(category, ())
-            if category in flags or span.source != "lexicon" or not _is_weak(span)
-        ]
+        evidence = [span for category in self.categories for span in item.spans(category, category in flags)]
         evidence.sort(key=lambda s: (s.field != "text", s.start, s.end, s.category))
         signals = Signals(scores=scores, flags=flags, evidence=evidence, model_versions=versions)
         return signals, norm.text if len(norm.text) <= 200 else ""
@@ -262,7 +281,3 @@ class Detector:
         signals.evidence.append(
             Span("platform.spam", 0, max(1, text_len), "lexicon", f"pattern:duplicate x{repeats} in batch")  # fmt: skip
         )
-
-
-def _is_weak(span: Span) -> bool:
-    return span.detail is not None and span.detail.startswith("weak: ")

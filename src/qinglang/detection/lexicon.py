@@ -104,16 +104,9 @@ class Hit:
         return f"Hit({self.entry.term!r}, {self.entry.category}, {self.variant}, {self.span})"
 
 
-@dataclass(frozen=True)
-class _Pattern:
-    # (entry, variant kind, is block tier) for every entry whose spelling normalises to this
-    owners: tuple[tuple[LexiconEntry, str, bool], ...]
-    allow: bool
-    left_boundary: bool  # latin edges must not run on into a longer word ("ass" in "class")
-    right_boundary: bool
-    # Block patterns strictly inside this one, as (offset, length, pattern index): leftmost-longest
-    # matching would otherwise let a long weak term swallow a block term it contains.
-    inner: tuple[tuple[int, int, int], ...] = ()
+# (entry, variant kind, is block tier): one entry whose spelling normalises to a pattern.
+_Owner = tuple[LexiconEntry, str, bool]
+_new = object.__new__
 
 
 def _is_word_char(ch: str) -> bool:
@@ -188,81 +181,144 @@ class Lexicon:
                 pattern = normalise_text(spelling)
                 if _long_enough(pattern, entry.tier):
                     by_pattern.setdefault(pattern, []).append((index, kind))
-        self._patterns_text = list(by_pattern)
-        self._block_ids = [
-            i for i, p in enumerate(self._patterns_text)
-            if any(self.entries[e].tier == "block" for e, _ in by_pattern[p])
-        ]  # fmt: skip
-        inner = self._inner_block_patterns()
-        self._patterns: list[_Pattern] = []
-        for i, (pattern, owners) in enumerate(by_pattern.items()):
-            allow = any(self.entries[e].tier == "allow" for e, _ in owners)
-            self._patterns.append(
-                _Pattern(
-                    owners=tuple((self.entries[e], kind, self.entries[e].tier == "block") for e, kind in owners),
-                    allow=allow,
-                    left_boundary=_is_word_char(pattern[0]),
-                    right_boundary=_is_word_char(pattern[-1]),
-                    inner=() if allow else inner.get(i, ()),
-                )
+        texts = list(by_pattern)
+        owners = [
+            tuple((self.entries[e], kind, self.entries[e].tier == "block") for e, kind in found)
+            for found in by_pattern.values()
+        ]
+        allow = [any(entry.tier == "allow" for entry, _, _ in group) for group in owners]
+        inner = _inner_block_patterns(texts, [i for i, group in enumerate(owners) if any(b for _, _, b in group)])
+        # A plain pattern (weak owners only, no allow, no latin edge, no block term inside) needs
+        # nothing but its owners looked up. Plain patterns get the low ids, so that one comparison
+        # per match tells whether any needs a closer look: most texts only hit plain ones.
+        needs_check = [
+            allow[i] or _is_word_char(t[0]) or _is_word_char(t[-1]) or i in inner or any(b for _, _, b in owners[i])
+            for i, t in enumerate(texts)
+        ]
+        order = sorted(range(len(texts)), key=needs_check.__getitem__)
+        self._patterns_text = [texts[i] for i in order]
+        self._owners: list[tuple[_Owner, ...]] = [owners[i] for i in order]
+        self._n_plain = needs_check.count(False)
+        # An inner block hit reports the inner pattern's block owners only: those get their own ids.
+        inner_ids: dict[int, int] = {}
+        for old in sorted({inner_old for found in inner.values() for _, _, inner_old in found}):
+            inner_ids[old] = len(self._owners)
+            self._owners.append(tuple(owner for owner in owners[old] if owner[2]))
+        # Per checked pattern (id - n_plain): is allow, left and right word boundary, inner block hits.
+        self._checks: list[tuple[bool, bool, bool, tuple[tuple[int, int, int], ...]]] = [
+            (
+                allow[i],
+                _is_word_char(texts[i][0]),
+                _is_word_char(texts[i][-1]),
+                () if allow[i] else tuple((offset, length, inner_ids[j]) for offset, length, j in inner.get(i, ())),
             )
+            for i in order[self._n_plain :]
+        ]
         self._automaton = (
             ahocorasick_rs.AhoCorasick(self._patterns_text, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST)
             if self._patterns_text
             else None
         )
-
-    def _inner_block_patterns(self) -> dict[int, tuple[tuple[int, int, int], ...]]:
-        if not self._block_ids:
-            return {}
-        block_texts = [self._patterns_text[i] for i in self._block_ids]
-        finder = ahocorasick_rs.AhoCorasick(block_texts)
-        inner: dict[int, tuple[tuple[int, int, int], ...]] = {}
-        for i, pattern in enumerate(self._patterns_text):
-            found = tuple(
-                (start, end - start, self._block_ids[j])
-                for j, start, end in finder.find_matches_as_indexes(pattern, overlapping=True)
-                if end - start < len(pattern)
-            )
-            if found:
-                inner[i] = found
-        return inner
+        self._find = self._automaton.find_matches_as_indexes if self._automaton else lambda text: []
 
     # -- matching -----------------------------------------------------------------------------
 
+    def scan(self, norm: Normalised) -> Matches:
+        """Matches in ``norm``, allow-listed ones removed: what the detection cascade uses."""
+        text = norm.text
+        found = self._find(text) if text else []
+        n_plain = self._n_plain
+        for pattern_id, _, _ in found:  # a plain loop: max() over the tuples took 3x as long
+            if pattern_id >= n_plain:
+                found = self._checked(found, text)
+                break
+        matches = _new(Matches)  # as Matches(norm, found, owners), without the __init__ call
+        matches.norm = norm
+        matches.found = found
+        matches._owners = self._owners
+        return matches
+
+    def _checked(self, found: list[tuple[int, int, int]], text: str) -> list[tuple[int, int, int]]:
+        n_plain = self._n_plain
+        checks = self._checks
+        kept: list[tuple[int, int, int]] = []
+        for item in found:
+            pattern_id, start, end = item
+            if pattern_id < n_plain:
+                kept.append(item)
+                continue
+            allow, left_boundary, right_boundary, inner = checks[pattern_id - n_plain]
+            if allow:
+                continue
+            if left_boundary and start > 0 and _is_word_char(text[start - 1]):
+                continue
+            if right_boundary and end < len(text) and _is_word_char(text[end]):
+                continue
+            kept.append(item)
+            for offset, length, inner_id in inner:
+                kept.append((inner_id, start + offset, start + offset + length))
+        return kept
+
     def match(self, norm: Normalised) -> list[Hit]:
         """Hits in ``norm``, allow-listed ones removed, spans in original-text offsets."""
-        if self._automaton is None or not norm.text:
-            return []
-        text = norm.text
-        patterns = self._patterns
-        hits: list[Hit] = []
-        for pattern_id, start, end in self._automaton.find_matches_as_indexes(text):
-            meta = patterns[pattern_id]
-            if meta.allow:
-                continue
-            if meta.left_boundary and start > 0 and _is_word_char(text[start - 1]):
-                continue
-            if meta.right_boundary and end < len(text) and _is_word_char(text[end]):
-                continue
-            for entry, kind, block in meta.owners:
-                hits.append(_hit(entry, kind, norm, start, end, block))
-            for offset, length, inner_id in meta.inner:
-                at = start + offset
-                for entry, kind, block in patterns[inner_id].owners:
-                    if block:
-                        hits.append(_hit(entry, kind, norm, at, at + length, block))
-        return hits
+        return self.scan(norm).hits()
 
     def match_text(self, text: str) -> list[Hit]:
         return self.match(normalise(text))
 
 
-def _hit(entry: LexiconEntry, kind: str, norm: Normalised, start: int, end: int, block: bool) -> Hit:
-    hit = Hit(entry, kind, norm, start, end)
-    if block:
-        hit.span  # noqa: B018 - block hits are evidence every time: map them now
-    return hit
+class Matches:
+    """One text's lexicon matches, kept as (pattern id, start, end) in the matching view.
+
+    Weak hits are many (the seed lexicons hit most posts) and rarely shown, so nothing per hit is
+    built here: :meth:`hits` makes :class:`Hit` objects, and original offsets are worked out only
+    for the hits someone maps.
+    """
+
+    __slots__ = ("norm", "found", "_owners")
+
+    def __init__(self, norm: Normalised, found: list[tuple[int, int, int]], owners: list[tuple[_Owner, ...]]):
+        self.norm = norm
+        self.found = found
+        self._owners = owners
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+    def __iter__(self) -> Iterator[tuple[LexiconEntry, str, int, int]]:
+        """(entry, variant, start, end) per entry hit, in text order; offsets in the matching view."""
+        owners = self._owners
+        for pattern_id, start, end in self.found:
+            for entry, variant, _ in owners[pattern_id]:
+                yield entry, variant, start, end
+
+    def hits(self) -> list[Hit]:
+        """Every hit as a :class:`Hit`; block hits are mapped to the original text at once."""
+        out: list[Hit] = []
+        for entry, variant, start, end in self:
+            hit = Hit(entry, variant, self.norm, start, end)
+            if entry.tier == "block":
+                hit.span  # noqa: B018 - block hits are evidence every time: map them now
+            out.append(hit)
+        return out
+
+
+def _inner_block_patterns(texts: list[str], block_ids: list[int]) -> dict[int, tuple[tuple[int, int, int], ...]]:
+    """Block patterns strictly inside each pattern, as (offset, length, pattern index):
+    leftmost-longest matching would otherwise let a long weak term swallow a block term in it."""
+    if not block_ids:
+        return {}
+    finder = ahocorasick_rs.AhoCorasick([texts[i] for i in block_ids])
+    inner: dict[int, tuple[tuple[int, int, int], ...]] = {}
+    for i, pattern in enumerate(texts):
+        found = tuple(
+            (start, end - start, block_ids[j])
+            for j, start, end in finder.find_matches_as_indexes(pattern, overlapping=True)
+            if end - start < len(pattern)
+        )
+        if found:
+            inner[i] = found
+    return inner
 
 
 def _spellings(entry: LexiconEntry) -> Iterator[tuple[str, str]]:
