@@ -176,6 +176,10 @@ def payload_text(payload: dict[str, Any], *, new: bool = False) -> CanonicalText
 # A JSON string (skipped whole) or a number, in text the json module wrote.
 _TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?')
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# Where a number written by the json module may differ from its JCS spelling: an integral float
+# (2.0), an exponent (1e-07, 1e+16), or sixteen digits or more. Text inside strings can match
+# too; that only costs the full respelling pass.
+_RESPELL = re.compile(r"\d\.0(?!\d)|\d[eE]|\d{16}")
 
 
 def _fast_canonical(value: Any, *, refuse_unsafe: bool) -> str | None:
@@ -190,6 +194,9 @@ def _fast_canonical(value: Any, *, refuse_unsafe: bool) -> str | None:
         return None
     if "\\u0000" in text or (not text.isascii() and _ASTRAL.search(text)):
         return None
+    if not _RESPELL.search(text):
+        # No number that JCS spells differently (or that could be unsafe): the text is final.
+        return text
     return _TOKEN.sub(_jcs_number_refusing_unsafe if refuse_unsafe else _jcs_number, text)
 
 
