@@ -94,4 +94,6 @@ def test_deferred_models_judge_right_after_publication(client, db, runtime) -> N
     later = db.query(Decision).filter_by(content_id=item.id, stage="post_review").one()
     assert "classifiers" not in later.model_versions or later.model_versions["classifiers"] != "deferred to post review"
     assert later.facts["signals"]["scores"]["illegal.false_information"] > 0.5
+    # Held or left up, the models' finding reaches a reviewer.
+    assert db.query(ReviewCase).filter_by(content_id=item.id, status="open").count() == 1
     inspection.configure(runtime.settings, runtime.gate)

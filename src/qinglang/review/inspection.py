@@ -88,8 +88,8 @@ def judge_after_publication(session: Session, context: InspectionContext, conten
         stage="post_review",
     )
     verdict, facts = context.gate.review(session, item, gate_context)
-    if verdict.action == "allow" and not verdict.labels:
-        return
+    if verdict.action == "allow" and not verdict.labels and not verdict.queue:
+        return  # the models found nothing to act on; a queued verdict still needs its case
     apply.apply_verdict(session, context.settings, item, verdict, facts=facts, stage="post_review",
                         source="deferred-models")
 

@@ -109,7 +109,7 @@ def test_thresholds_are_ordered_operating_points(suite: Suite) -> None:
 
 def test_versions_name_every_head(suite: Suite) -> None:
     assert set(suite.versions) == {f"{c}.{lang}" for c in CLASSIFIER_CATEGORIES for lang in ("zh", "en")}
-    assert all(v.startswith("2026-11-28+") for v in suite.versions.values())
+    assert all(v.startswith("2026-11-29+") for v in suite.versions.values())
 
 
 def test_artifacts_are_plain_arrays_and_json() -> None:
@@ -120,7 +120,7 @@ def test_artifacts_are_plain_arrays_and_json() -> None:
     with zipfile.ZipFile(path) as archive:
         assert all(name.endswith(".npy") for name in archive.namelist())
     meta = orjson.loads((WEIGHTS_DIR / META_FILE).read_bytes())
-    assert meta["created"] == "2026-11-28"
+    assert meta["created"] == "2026-11-29"
     total = sum(p.stat().st_size for p in WEIGHTS_DIR.iterdir() if p.is_file())
     assert total < 8 * 1024 * 1024
 
@@ -143,3 +143,12 @@ def test_scoring_is_fast(suite: Suite) -> None:
     per_item = (time.perf_counter() - started) / rounds
     # Budget is ~300 us on an idle core; a loose bound keeps shared CI machines green.
     assert per_item < 0.002
+
+
+def test_stale_artifacts_are_refused_with_a_hint(tmp_path: Path) -> None:
+    meta = orjson.loads((WEIGHTS_DIR / META_FILE).read_bytes())
+    del meta["vocab_models"]
+    (tmp_path / META_FILE).write_bytes(orjson.dumps(meta))
+    (tmp_path / ARRAYS_FILE).write_bytes((WEIGHTS_DIR / ARRAYS_FILE).read_bytes())
+    with pytest.raises(ValueError, match="qinglang train"):
+        load_suite(tmp_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import orjson
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -12,8 +13,11 @@ from typer.testing import CliRunner
 from qinglang.cli import models as cli_models
 from qinglang.detection.classifiers.datasets import (
     CLASSIFIER_CATEGORIES,
+    FALSE_INFO,
     INSULT,
+    SOURCES,
     find_data_dir,
+    load_source,
     load_task,
 )
 from qinglang.detection.classifiers.suite import ARRAYS_FILE, META_FILE, load_suite
@@ -40,6 +44,10 @@ def test_trained_models_learn_the_signal(synthetic_weights: Path) -> None:
     assert (
         suite.score("miracle herb cures covid share now", None, "en")[fake]
         > suite.score("health ministry reports new case numbers", None, "en")[fake]
+    )
+    assert (
+        suite.score("网传吃大蒜可以防病毒，赶紧转发", None, "zh")[fake]
+        > suite.score("气象台发布明日天气预报：多云", None, "zh")[fake]
     )
 
 
@@ -72,6 +80,29 @@ def test_test_split_never_repeats_training_texts(synthetic_data: Path) -> None:
         assert len(test_texts) == len(set(test_texts))
     finally:
         path.write_bytes(original)
+
+
+def test_liar_clear_cut_grades_weigh_more(tmp_path: Path) -> None:
+    rows = [
+        ("a", "pants-fire", "false"),
+        ("b", "barely-true", "false"),
+        ("c", "half-true", "true"),
+        ("d", "true", "true"),
+    ]
+    folder = tmp_path / "liar"
+    folder.mkdir()
+    (folder / "data.jsonl").write_bytes(
+        b"".join(
+            orjson.dumps({"id": i, "text": f"claim {i}", "label": grade, "label_binary": binary, "split": "train"})
+            + b"\n"
+            for i, grade, binary in rows
+        )
+    )
+    liar = next(s for s in SOURCES[(FALSE_INFO, "en")] if s.folder == "liar")
+    examples = {ex.text: ex for ex in load_source(tmp_path, liar)}
+    assert [examples[f"claim {i}"].label for i, _, _ in rows] == [1, 1, 0, 0]
+    assert examples["claim a"].weight > examples["claim b"].weight
+    assert examples["claim d"].weight > examples["claim c"].weight
 
 
 def test_find_data_dir_respects_explicit_folder(tmp_path: Path) -> None:

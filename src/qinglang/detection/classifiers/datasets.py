@@ -34,6 +34,21 @@ class Source:
     hash_split: tuple[int, int] | None = None
     group_key: str = "id"
     has_title: bool = False
+    # Training weight of a row (models that take sample weights); 1 when absent.
+    weight: Callable[[dict[str, Any]], float] | None = None
+
+
+# LIAR's binary view merges three grades on each side. The ends of the scale (pants-fire,
+# true) are the clearest examples of their side, so they count more; of three weightings
+# tried in 5-fold CV on train + val this one ranked best (AUC +0.003 over unweighted).
+LIAR_GRADE_WEIGHT = {
+    "pants-fire": 3.0,
+    "false": 2.0,
+    "barely-true": 1.0,
+    "half-true": 1.0,
+    "mostly-true": 2.0,
+    "true": 3.0,
+}
 
 
 SOURCES: dict[tuple[str, str], tuple[Source, ...]] = {
@@ -43,7 +58,11 @@ SOURCES: dict[tuple[str, str], tuple[Source, ...]] = {
     ),
     (FALSE_INFO, "en"): (
         # LIAR's binary view: pants-fire, false and barely-true count as false.
-        Source("liar", lambda r: r["label_binary"] == "false"),
+        Source(
+            "liar",
+            lambda r: r["label_binary"] == "false",
+            weight=lambda r: LIAR_GRADE_WEIGHT.get(str(r.get("label")), 1.0),
+        ),
         Source("constraint-covid-en", lambda r: r["label"] == "fake"),
     ),
     (INSULT, "zh"): (
@@ -72,6 +91,7 @@ class Example:
     label: int
     source: str
     split: str
+    weight: float = 1.0
 
 
 def find_data_dir(explicit: Path | None = None) -> Path | None:
@@ -121,7 +141,8 @@ def load_source(data_dir: Path, source: Source) -> list[Example]:
         body = str(row.get("body", "")) if source.has_title else str(row["text"])
         if source.has_title and body == title:
             body = ""  # headline-only sets repeat the title as text
-        out.append(Example(body, title, int(source.positive(row)), source.folder, split))
+        weight = 1.0 if source.weight is None else float(source.weight(row))
+        out.append(Example(body, title, int(source.positive(row)), source.folder, split, weight))
     return out
 
 

@@ -32,12 +32,12 @@ _NOT_WORD = re.compile(r"[\W_]+")
 # Numbers generalise better as a shape than as values ("3 tips" ~ "7 tips").
 _NONZERO_DIGIT = re.compile(r"[1-9]")
 
-_PRIME = np.uint64(0x100000001B3)
+HASH_PRIME = np.uint64(0x100000001B3)
 _MIX1 = np.uint64(0xFF51AFD7ED558CCD)
 _MIX2 = np.uint64(0xC4CEB9FE1A85EC53)
 _S33 = np.uint64(33)
 # A different salt per n-gram order keeps "ab" as a bigram apart from any unigram code.
-_SALTS = tuple(np.uint64((0x9E3779B97F4A7C15 * (n + 1)) & 0xFFFFFFFFFFFFFFFF) for n in range(8))
+ORDER_SALTS = tuple(np.uint64((0x9E3779B97F4A7C15 * (n + 1)) & 0xFFFFFFFFFFFFFFFF) for n in range(8))
 
 
 def normalise(text: str) -> str:
@@ -94,11 +94,26 @@ def _codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
 
-def ngram_hashes(text: str, spec: HashSpec) -> np.ndarray:
-    """Bucket index of every character n-gram of ``text`` (already normalised), with repeats."""
+def finalise_hash(h: np.ndarray) -> np.ndarray:
+    """64-bit avalanche mix (in place), so the top bits of similar n-grams differ."""
+    with np.errstate(over="ignore"):
+        h ^= h >> _S33
+        h *= _MIX1
+        h ^= h >> _S33
+        h *= _MIX2
+        h ^= h >> _S33
+    return h
+
+
+def ngram_hashes64(text: str, orders: tuple[int, ...], max_chars: int) -> np.ndarray:
+    """Full 64-bit hash of every character n-gram of ``text`` (already normalised), with repeats.
+
+    Hashed buckets keep the top bits and exact n-gram keys the top 32 (``exact_ngrams``), so
+    one pass serves both kinds of model.
+    """
     # Pad with spaces so English word starts and ends become n-grams of their own.
-    cps = _codepoints(f" {text[: spec.max_chars]} ")
-    top = max(spec.orders)
+    cps = _codepoints(f" {text[:max_chars]} ")
+    top = max(orders)
     parts = []
     rolling = cps
     with np.errstate(over="ignore"):
@@ -106,23 +121,25 @@ def ngram_hashes(text: str, spec: HashSpec) -> np.ndarray:
             if n > 1:
                 if rolling.shape[0] < 2:
                     break
-                rolling = rolling[:-1] * _PRIME + cps[n - 1 :]
-            if n in spec.orders:
-                parts.append(rolling ^ _SALTS[n])
-        if not parts:
-            return np.zeros(0, dtype=np.intp)
-        h = np.concatenate(parts)
-        h ^= h >> _S33
-        h *= _MIX1
-        h ^= h >> _S33
-        h *= _MIX2
-        h ^= h >> _S33
-    return (h >> np.uint64(64 - spec.bits)).astype(np.intp)
+                rolling = rolling[:-1] * HASH_PRIME + cps[n - 1 :]
+            if n in orders:
+                parts.append(rolling ^ ORDER_SALTS[n])
+    if not parts:
+        return np.zeros(0, dtype=np.uint64)
+    return finalise_hash(np.concatenate(parts))
 
 
-def sparse_features(text: str, spec: HashSpec, idf: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(bucket indices, values): sublinear TF times IDF, scaled to unit length."""
-    idx = ngram_hashes(text, spec)
+def buckets_of(hashes: np.ndarray, bits: int) -> np.ndarray:
+    return (hashes >> np.uint64(64 - bits)).astype(np.intp)
+
+
+def ngram_hashes(text: str, spec: HashSpec) -> np.ndarray:
+    """Bucket index of every character n-gram of ``text`` (already normalised), with repeats."""
+    return buckets_of(ngram_hashes64(text, spec.orders, spec.max_chars), spec.bits)
+
+
+def bucket_features(idx: np.ndarray, idf: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(bucket indices, values) of hashed n-grams: sublinear TF times IDF, scaled to unit length."""
     if idx.size == 0:
         return idx, np.zeros(0, dtype=np.float32)
     buckets, counts = np.unique(idx, return_counts=True)
@@ -133,6 +150,11 @@ def sparse_features(text: str, spec: HashSpec, idf: np.ndarray | None = None) ->
     if norm > 0.0:
         vals /= np.float32(norm)
     return buckets, vals
+
+
+def sparse_features(text: str, spec: HashSpec, idf: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(bucket indices, values): sublinear TF times IDF, scaled to unit length."""
+    return bucket_features(ngram_hashes(text, spec), idf)
 
 
 # Exaggeration and teaser cues seen in Chinese and English clickbait style guides. They only
@@ -259,7 +281,7 @@ def _bigram_set(text: str) -> np.ndarray:
     if cps.shape[0] < 2:
         return np.unique(cps)
     with np.errstate(over="ignore"):
-        return np.unique(cps[:-1] * _PRIME + cps[1:])
+        return np.unique(cps[:-1] * HASH_PRIME + cps[1:])
 
 
 def _squash(text: str) -> str:

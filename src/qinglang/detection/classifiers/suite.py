@@ -1,9 +1,10 @@
 """Runtime side of the trained classifiers: load numpy/JSON artifacts, score one item.
 
-Per language there is one hashed n-gram vector of the text, shared by every false-information
-and insult sub-model (their weights are stacked so one gather and one product score all of
-them). Clickbait needs a title: it scores title-body consistency and cue features (plus the
-title's n-grams in English).
+Per language there is one hashed n-gram vector of the text, shared by the insult sub-models
+and the gates (their weights are stacked so one gather and one product score all of them),
+and the exact n-gram keys read by the false-information vocabulary models (``exact_ngrams``);
+both come from one hashing pass. Clickbait needs a title: it scores title-body consistency and
+cue features (plus the title's n-grams in English).
 """
 
 from __future__ import annotations
@@ -23,11 +24,15 @@ from qinglang.detection.classifiers.datasets import (
     INSULT,
     LANGS,
 )
+from qinglang.detection.classifiers.exact_ngrams import KeySpec, VocabModel, text_blocks, unpack
 from qinglang.detection.classifiers.features import (
     CLICKBAIT_DENSE,
     HashSpec,
+    bucket_features,
+    buckets_of,
     clickbait_dense,
     detect_lang,
+    ngram_hashes64,
     normalise,
     sparse_features,
 )
@@ -70,15 +75,17 @@ class Suite:
     """The classifier suite the cascade calls. Build with :func:`load_suite`.
 
     Text categories have one linear sub-model per training source (e.g. weibo21 and checked),
-    all sharing the hashed features, plus a gate model telling the sources apart; a small
-    logistic combiner fitted on validation data turns their margins into one calibrated
-    probability. Sources differ too much in topic and style for one pooled model to do well on
-    each (measured: SWSR macro-F1 0.72 pooled against 0.80 with its own sub-model).
+    plus a gate model telling the sources apart; a small logistic combiner fitted on validation
+    data turns their margins into one calibrated probability. Sources differ too much in topic
+    and style for one pooled model to do well on each (measured: SWSR macro-F1 0.72 pooled
+    against 0.80 with its own sub-model). Insult sub-models and gates read the shared hashed
+    features; false-information sub-models are vocabulary models over exact n-gram keys.
     """
 
     def __init__(self, meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> None:
         self.meta = dict(meta)
         self.specs = {lang: HashSpec.from_json(meta["hash"][lang]) for lang in LANGS}
+        self.key_specs = {lang: KeySpec.from_json(meta["keys"][lang]) for lang in LANGS}
         self.thresholds: dict[str, dict[str, float]] = {
             cat: {k: float(v) for k, v in meta["thresholds"][cat].items()} for cat in CLASSIFIER_CATEGORIES
         }
@@ -86,6 +93,7 @@ class Suite:
         self._idf: dict[str, np.ndarray] = {}
         self._text: dict[str, np.ndarray] = {}
         self._text_bias: dict[str, np.ndarray] = {}
+        self._vocab: dict[str, list[VocabModel]] = {}
         self._heads: dict[tuple[str, str], tuple[list[int], int | None, np.ndarray, float]] = {}
         self._title: dict[str, np.ndarray] = {}
         self._dense: dict[str, np.ndarray] = {}
@@ -96,11 +104,16 @@ class Suite:
             self._text[lang] = np.ascontiguousarray(arrays[f"text__{lang}"], dtype=np.float32)
             subs = meta["submodels"][lang]
             self._text_bias[lang] = np.array([s["bias"] for s in subs], dtype=np.float32)
+            vocab_meta = meta["vocab_models"][lang]
+            self._vocab[lang] = unpack(arrays[f"vocab_keys__{lang}"], arrays[f"vocab_weights__{lang}"], vocab_meta)
+            # Heads name their inputs; margins are laid out hashed sub-models first, then vocabulary models.
+            position = {entry["name"]: i for i, entry in enumerate([*subs, *vocab_meta])}
             for cat in TEXT_CATEGORIES:
                 head = meta["heads"][cat][lang]
+                gate = head.get("gate")
                 self._heads[(cat, lang)] = (
-                    list(head["inputs"]),
-                    head.get("gate"),
+                    [position[name] for name in head["inputs"]],
+                    None if gate is None else position[gate],
                     np.array(head["combine"], dtype=np.float64),
                     float(head["intercept"]),
                 )
@@ -110,9 +123,15 @@ class Suite:
             self._clickbait[lang] = (float(cb["bias"]), float(cb["combine"][0]), float(cb["intercept"]))
 
     def submodel_margins(self, joined: str, lang: str) -> np.ndarray:
-        """w.x + bias of every text sub-model of ``lang`` for a prepared text."""
-        idx, vals = sparse_features(joined, self.specs[lang], self._idf[lang])
-        return vals @ self._text[lang][idx] + self._text_bias[lang]
+        """w.x + bias of every text sub-model of ``lang`` (hashed ones, then vocabulary ones)."""
+        spec, key_spec = self.specs[lang], self.key_specs[lang]
+        hashes = ngram_hashes64(joined, spec.orders, spec.max_chars)
+        idx, vals = bucket_features(buckets_of(hashes, spec.bits), self._idf[lang])
+        hashed = vals @ self._text[lang][idx] + self._text_bias[lang]
+        shared = key_spec.char_orders == spec.orders and key_spec.max_chars == spec.max_chars
+        blocks = text_blocks(joined, key_spec, hashes if shared else None)
+        vocab = np.array([model.margin(blocks) for model in self._vocab[lang]], dtype=np.float32)
+        return np.concatenate([hashed, vocab])
 
     def clickbait_margin(self, title: str, body: str, lang: str) -> float:
         """Uncalibrated clickbait score of a prepared (normalised) title and body."""
@@ -160,4 +179,6 @@ def load_suite(directory: Path | None = None) -> Suite:
         arrays = {key: npz[key] for key in npz.files}
     if meta.get("dense_features") != list(CLICKBAIT_DENSE):
         raise ValueError("clickbait feature layout changed since training: run `qinglang train`")
+    if "vocab_models" not in meta:
+        raise ValueError("artifacts predate the vocabulary models: run `qinglang train`")
     return Suite(meta, arrays)

@@ -24,24 +24,15 @@ from qinglang.detection.classifiers.datasets import (
     Example,
     load_task,
 )
-from qinglang.detection.classifiers.evaluation import (
-    BLOCK_PRECISION,
-    FLOORS,
-    NEVER,
-    REVIEW_PRECISION,
-    best_f1_threshold,
-    choose_threshold,
-    evaluate,
-    macro_f1,
-    precision_recall,
-    roc_auc,
-)
+from qinglang.detection.classifiers.evaluation import FLOORS, evaluate, macro_f1, roc_auc
+from qinglang.detection.classifiers.exact_ngrams import Blocks, KeySpec, pack, text_blocks
 from qinglang.detection.classifiers.features import (
     CLICKBAIT_DENSE,
     HashSpec,
     clickbait_dense,
     sparse_features,
 )
+from qinglang.detection.classifiers.operating_points import Head, operating_points
 from qinglang.detection.classifiers.suite import (
     ARRAYS_FILE,
     META_FILE,
@@ -51,16 +42,21 @@ from qinglang.detection.classifiers.suite import (
     prepare,
     version_tag,
 )
+from qinglang.detection.classifiers.vocab_training import FittedSource, fit_source
+from qinglang.detection.classifiers.vocab_training import margins as vocab_margins
 
-MODEL_DATE = "2026-11-28"
+MODEL_DATE = "2026-11-29"
 SPECS = {"zh": HashSpec((1, 2, 3), 18), "en": HashSpec((2, 3, 4, 5), 18)}
+# Exact n-gram keys of the vocabulary models: the same character orders as the hashed features
+# (one hashing pass serves both), plus English word uni- and bigrams (LIAR, 5-fold CV on train +
+# val: AUC 0.662 characters alone, 0.667 with words).
+KEY_SPECS = {"zh": KeySpec((1, 2, 3)), "en": KeySpec((2, 3, 4, 5), (1, 2))}
+# False information gets vocabulary models (see exact_ngrams); insult keeps the hashed ones.
+VOCAB_CATEGORIES = (FALSE_INFO,)
 C_GRID = (1.0, 4.0, 8.0, 32.0)
 # The Chinese clickbait set has ~300 training rows: title n-grams would memorise them, so that
 # head rests on the consistency and cue features alone (see docs/MODEL_CARD.md).
 TITLE_NGRAMS = {"zh": False, "en": True}
-
-# Share of harmful items assumed when placing operating points (see _thresholds).
-PREVALENCE = 0.1
 
 Log = Callable[[str], None]
 
@@ -75,20 +71,6 @@ class SubModel:
     bias: float
     c: float
     val_auc: float
-
-
-@dataclass
-class Head:
-    """A category in one language: its sub-models' validation margins and their combiner."""
-
-    inputs: list[int]
-    combine: np.ndarray
-    intercept: float
-    val_margins: np.ndarray
-    val_labels: np.ndarray
-
-    def val_probs(self) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(self.val_margins @ self.combine + self.intercept)))
 
 
 def document_frequencies(examples: Sequence[Example], lang: str) -> np.ndarray:
@@ -190,68 +172,77 @@ def _text_margins(subs: Sequence[SubModel], examples: Sequence[Example], lang: s
     return np.column_stack([x @ s.hashed + s.bias for s in subs]).astype(np.float64)
 
 
-def _prevalence_weights(y: np.ndarray, prevalence: float | None) -> np.ndarray:
-    """Per-item weights giving one language's validation set total weight 1 (and, if asked,
-    a positive share of ``prevalence``)."""
-    pos = max(int(y.sum()), 1)
-    neg = max(int((~y.astype(bool)).sum()), 1)
-    if prevalence is None:
-        return np.full(len(y), 1.0 / max(len(y), 1))
-    return np.where(y.astype(bool), prevalence / pos, (1.0 - prevalence) / neg)
+def _source_split(examples: Sequence[Example], split: str, lang: str) -> tuple[list[Blocks], list[int], list[float]]:
+    rows = [ex for ex in examples if ex.split == split]
+    return [_blocks(ex, lang) for ex in rows], [ex.label for ex in rows], [ex.weight for ex in rows]
 
 
-def _thresholds(fitted: dict[tuple[str, str], Head]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Operating points per category on validation data, both languages weighted equally.
+def _blocks(ex: Example, lang: str) -> Blocks:
+    return text_blocks(prepare(ex.text, ex.title)[2], KEY_SPECS[lang])
 
-    "block": highest recall at precision >= 0.9; "review": highest recall at precision >= 0.6.
-    Precision is measured as if harmful items were 10% of what is scored (negatives reweighted):
-    the validation sets are near 50/50, where a 0.6 precision is met by flagging almost
-    everything and 0.9 by flagging items the model itself rates as probably harmless. The
-    figures on the sets as they are stay in the notes.
-    """
-    chosen: dict[str, dict[str, float]] = {}
-    notes: dict[str, dict[str, Any]] = {}
-    for cat in CLASSIFIER_CATEGORIES:
-        y = np.concatenate([fitted[(cat, lang)].val_labels for lang in LANGS])
-        p = np.concatenate([fitted[(cat, lang)].val_probs() for lang in LANGS])
-        w_raw = np.concatenate([_prevalence_weights(fitted[(cat, lang)].val_labels, None) for lang in LANGS])
-        w = np.concatenate([_prevalence_weights(fitted[(cat, lang)].val_labels, PREVALENCE) for lang in LANGS])
-        block = choose_threshold(y, p, BLOCK_PRECISION, weights=w)
-        review = choose_threshold(y, p, REVIEW_PRECISION, weights=w)
-        note: dict[str, Any] = {
-            "prevalence_assumed": PREVALENCE,
-            "val_items": len(y),
-            "block_at_precision_0.9": block,
-            "review_at_precision_0.6": review,
-            "block_at_precision_0.9_on_val_as_is": choose_threshold(y, p, BLOCK_PRECISION, weights=w_raw),
-            "review_at_precision_0.6_on_val_as_is": choose_threshold(y, p, REVIEW_PRECISION, weights=w_raw),
-        }
-        if block >= NEVER:
-            note["block"] = "precision 0.9 unreachable on validation: never blocks"
+
+def _text_head(
+    cat: str,
+    lang: str,
+    examples: Sequence[Example],
+    subs: list[SubModel],
+    vocab_fits: list[FittedSource],
+    idf: np.ndarray,
+    seed: int,
+    log: Log,
+) -> tuple[Head, dict[str, Any]]:
+    """Sub-models of one text category and language (appended to ``subs`` / ``vocab_fits``),
+    the gate between its sources, and the combiner fitted on their validation margins."""
+    sources = SOURCES[(cat, lang)]
+    if len(sources) > 2:
+        raise ValueError(f"{cat}/{lang}: at most two sources per head are supported")
+    val = [ex for ex in examples if ex.split == "val"]
+    inputs: list[str] = []
+    columns: list[np.ndarray] = []
+    for source in sources:
+        own = [ex for ex in examples if ex.source == source.folder]
+        name = f"{cat}:{source.folder}"
+        if cat in VOCAB_CATEGORIES:
+            fit = fit_source(name, _source_split(own, "train", lang), _source_split(own, "val", lang), seed)
+            vocab_fits.append(fit)
+            # Its own validation items are scored by the cross-fitted models; the other
+            # source's were never in its training data.
+            column = np.empty(len(val))
+            mine = np.array([ex.source == source.folder for ex in val], dtype=bool)
+            column[mine] = fit.val_margins
+            column[~mine] = vocab_margins(fit.model, [_blocks(ex, lang) for ex in val if ex.source != source.folder])
+            crossed_auc = roc_auc(np.array([ex.label for ex in val])[mine], fit.val_margins)
+            log(
+                f"{cat} {lang} {source.folder}: C={fit.setting.c} NB={fit.setting.naive_bayes} "
+                f"val AUC {fit.val_auc:.4f} (train only), {crossed_auc:.4f} (cross-fitted, train + val)"
+            )
         else:
-            block = max(block, 0.5)
-        if review >= NEVER:
-            note["review"] = "precision 0.6 unreachable at 10% prevalence: review at the F1 best"
-            review = best_f1_threshold(y, p, weights=w_raw)
-        if cat == FALSE_INFO:
-            # Style is not truth: a false-information score may queue a human review, never
-            # block on its own, whatever precision the validation set suggests.
-            note["block"] = "disabled by policy: false-information scores only route to review"
-            block = NEVER
-        review = min(review, block)
-        for lang in LANGS:
-            f = fitted[(cat, lang)]
-            prec, rec = precision_recall(f.val_labels, f.val_probs(), block)
-            rprec, rrec = precision_recall(f.val_labels, f.val_probs(), review)
-            note[f"val_{lang}"] = {
-                "block_precision": round(prec, 4),
-                "block_recall": round(rec, 4),
-                "review_precision": round(rprec, 4),
-                "review_recall": round(rrec, 4),
-            }
-        chosen[cat] = {"block": round(block, 6), "review": round(review, 6)}
-        notes[cat] = note
-    return chosen, notes
+            sub = _fit(
+                [ex for ex in own if ex.split == "train"],
+                [ex for ex in own if ex.split == "val"],
+                lang,
+                False,
+                seed,
+                idf,
+                name,
+            )
+            subs.append(sub)
+            column = _text_margins([sub], val, lang, idf)[:, 0]
+            log(f"{cat} {lang} {source.folder}: C={sub.c} val AUC {sub.val_auc:.4f}")
+        inputs.append(name)
+        columns.append(column)
+    gate_name: str | None = None
+    gate_margins: np.ndarray | None = None
+    if len(sources) == 2:
+        train = [ex for ex in examples if ex.split == "train"]
+        gate = _gate(train, sources[1].folder, lang, seed, idf, f"gate:{cat}")
+        subs.append(gate)
+        gate_name, gate_margins = gate.name, _text_margins([gate], val, lang, idf)[:, 0]
+    features = combiner_features(np.column_stack(columns), gate_margins)
+    y = np.array([ex.label for ex in val])
+    combine, intercept = _combiner(features, y, [ex.source for ex in val])
+    log(f"{cat} {lang}: combined val AUC {roc_auc(y, features @ combine):.4f}")
+    return Head(inputs, combine, intercept, features, y), {"gate": gate_name}
 
 
 def local_floors(data_dir: Path, log: Log = print) -> dict[str, float]:
@@ -295,6 +286,7 @@ def train_all(data_dir: Path, out_dir: Path, seed: int = 0, floors: bool = False
     heads: dict[tuple[str, str], Head] = {}
     meta_heads: dict[str, dict[str, Any]] = {cat: {} for cat in CLASSIFIER_CATEGORIES}
     submodels: dict[str, list[dict[str, Any]]] = {}
+    vocab_models: dict[str, list[dict[str, Any]]] = {}
     for lang in LANGS:
         # One IDF per language, from every training text of it, so all sub-models share features.
         arrays[f"idf__{lang}"] = document_frequencies(
@@ -302,49 +294,16 @@ def train_all(data_dir: Path, out_dir: Path, seed: int = 0, floors: bool = False
         )
         idf = arrays[f"idf__{lang}"].astype(np.float32)
         subs: list[SubModel] = []
+        vocab_fits: list[FittedSource] = []
         for cat in TEXT_CATEGORIES:
-            examples = tasks[(cat, lang)]
-            first = len(subs)
-            for source in SOURCES[(cat, lang)]:
-                own = [ex for ex in examples if ex.source == source.folder]
-                sub = _fit(
-                    [ex for ex in own if ex.split == "train"],
-                    [ex for ex in own if ex.split == "val"],
-                    lang,
-                    False,
-                    seed,
-                    idf,
-                    f"{cat}:{source.folder}",
-                )
-                subs.append(sub)
-                log(f"{cat} {lang} {source.folder}: C={sub.c} val AUC {sub.val_auc:.4f}")
-            inputs = list(range(first, len(subs)))
-            gate: int | None = None
-            sources = SOURCES[(cat, lang)]
-            if len(sources) == 2:
-                gate = len(subs)
-                subs.append(
-                    _gate(
-                        [ex for ex in examples if ex.split == "train"],
-                        sources[1].folder,
-                        lang,
-                        seed,
-                        idf,
-                        f"gate:{cat}",
-                    )
-                )
-            elif len(sources) > 2:
-                raise ValueError(f"{cat}/{lang}: at most two sources per head are supported")
-            val = [ex for ex in examples if ex.split == "val"]
-            margins = _text_margins(subs, val, lang, idf)
-            features = combiner_features(margins[:, inputs], None if gate is None else margins[:, gate])
-            y = np.array([ex.label for ex in val])
-            combine, intercept = _combiner(features, y, [ex.source for ex in val])
-            heads[(cat, lang)] = Head(inputs, combine, intercept, features, y)
-            meta_heads[cat][lang] = {"gate": gate}
-            log(f"{cat} {lang}: combined val AUC {roc_auc(y, features @ combine):.4f}")
+            heads[(cat, lang)], meta_heads[cat][lang] = _text_head(
+                cat, lang, tasks[(cat, lang)], subs, vocab_fits, idf, seed, log
+            )
         arrays[f"text__{lang}"] = np.stack([s.hashed for s in subs], axis=1).astype(np.float16)
         submodels[lang] = [{"name": s.name, "bias": s.bias, "C": s.c, "val_auc": round(s.val_auc, 4)} for s in subs]
+        keys, weights, sizes = pack([fit.model for fit in vocab_fits])
+        arrays[f"vocab_keys__{lang}"], arrays[f"vocab_weights__{lang}"] = keys, weights
+        vocab_models[lang] = [{**fit.meta(), "sizes": size} for fit, size in zip(vocab_fits, sizes, strict=True)]
         examples = tasks[(CLICKBAIT, lang)]
         val = [ex for ex in examples if ex.split == "val"]
         sub = _fit([ex for ex in examples if ex.split == "train"], val, lang, True, seed, idf, f"{CLICKBAIT}:{lang}")
@@ -353,11 +312,11 @@ def train_all(data_dir: Path, out_dir: Path, seed: int = 0, floors: bool = False
         margins = np.asarray(x_va @ sub.hashed + d_va @ sub.dense + sub.bias).reshape(-1, 1)
         y = np.array([ex.label for ex in val])
         combine, intercept = _combiner(margins, y)
-        heads[(CLICKBAIT, lang)] = Head([0], combine, intercept, margins, y)
+        heads[(CLICKBAIT, lang)] = Head([sub.name], combine, intercept, margins, y)
         arrays[f"title__{lang}"] = (sub.hashed if TITLE_NGRAMS[lang] else np.zeros(0)).astype(np.float16)
         arrays[f"dense__{lang}"] = sub.dense.astype(np.float32)
         meta_heads[CLICKBAIT][lang] = {"bias": sub.bias, "C": sub.c}
-    thresholds, notes = _thresholds(heads)
+    thresholds, notes = operating_points(heads)
     versions: dict[str, str] = {}
     for (cat, lang), head in heads.items():
         counts = {split: sum(1 for ex in tasks[(cat, lang)] if ex.split == split) for split in ("train", "val", "test")}
@@ -370,15 +329,20 @@ def train_all(data_dir: Path, out_dir: Path, seed: int = 0, floors: bool = False
                 "sources": [s.folder for s in SOURCES[(cat, lang)]],
             }
         )
-        parts = [f"title__{lang}", f"dense__{lang}"] if cat == CLICKBAIT else [f"text__{lang}", f"idf__{lang}"]
+        parts = {
+            CLICKBAIT: [f"title__{lang}", f"dense__{lang}"],
+            FALSE_INFO: [f"text__{lang}", f"idf__{lang}", f"vocab_keys__{lang}", f"vocab_weights__{lang}"],
+        }.get(cat, [f"text__{lang}", f"idf__{lang}"])
         digest_input = {**arrays, "head": np.frombuffer(orjson.dumps(meta_heads[cat][lang]), np.uint8)}
         versions[f"{cat}.{lang}"] = version_tag(MODEL_DATE, digest_input, [*parts, "head"])
     meta: dict[str, Any] = {
         "created": MODEL_DATE,
         "seed": seed,
         "hash": {lang: spec.to_json() for lang, spec in SPECS.items()},
+        "keys": {lang: spec.to_json() for lang, spec in KEY_SPECS.items()},
         "dense_features": list(CLICKBAIT_DENSE),
         "submodels": submodels,
+        "vocab_models": vocab_models,
         "heads": meta_heads,
         "thresholds": thresholds,
         "threshold_notes": notes,
