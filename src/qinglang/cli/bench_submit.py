@@ -21,10 +21,10 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
     @bench.command("submit")
     def bench_submit(
         database_url: str = typer.Option("", help="Default: a fresh SQLite file in a temporary folder."),
-        requests: int = typer.Option(2000, min=1, help="Posts to submit."),
-        concurrency: int = typer.Option(16, min=1, help="Requests in flight."),
+        requests: int = typer.Option(8000, min=1, help="Posts to submit."),
+        concurrency: int = typer.Option(32, min=1, help="Requests in flight."),
         users: int = typer.Option(20, min=1, help="Distinct verified authors."),
-        workers: int = typer.Option(1, min=1, help="Server worker processes (PostgreSQL only)."),
+        workers: int = typer.Option(2, min=1, help="Server worker processes (PostgreSQL only; SQLite has one)."),
         inspection: str = typer.Option(
             "separate", help="'separate': the API processes leave real-time inspection to stream workers, as "
                              "in production ('bench stream' measures those); 'in-process': they run it too."),
