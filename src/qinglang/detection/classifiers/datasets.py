@@ -36,6 +36,8 @@ class Source:
     has_title: bool = False
     # Training weight of a row (models that take sample weights); 1 when absent.
     weight: Callable[[dict[str, Any]], float] | None = None
+    # Rows to read at all; every row when absent.
+    keep: Callable[[dict[str, Any]], bool] | None = None
 
 
 # LIAR's binary view merges three grades on each side. The ends of the scale (pants-fire,
@@ -81,6 +83,21 @@ SOURCES: dict[tuple[str, str], tuple[Source, ...]] = {
     (CLICKBAIT, "en"): (
         Source("clickbait-chakraborty-en", lambda r: r["label"] == "clickbait", (70, 15), has_title=True),
     ),
+}
+
+
+# Ordinary posts that are not false information, lent to one false-information sub-model as
+# extra negatives. weibo21 and CHECKED contrast rumours with news reports only, so chit-chat and
+# opinion, in neither class, scored like rumours (13% of COLD's harmless comments reached 0.85).
+# Harmless comments of the insult sets fill that gap. Only their train and val rows are read,
+# with the splits the insult heads use, so no insult test item is trained on by either head.
+ORDINARY_NEGATIVES: dict[tuple[str, str], dict[str, tuple[Source, ...]]] = {
+    (FALSE_INFO, "zh"): {
+        "weibo21": (
+            Source("cold", lambda r: False, keep=lambda r: r["label"] == "safe"),
+            Source("swsr", lambda r: False, (70, 15), group_key="weibo_id", keep=lambda r: r["label"] == "not_sexist"),
+        ),
+    },
 }
 
 
@@ -133,6 +150,8 @@ def load_source(data_dir: Path, source: Source) -> list[Example]:
     path = data_dir / source.folder / "data.jsonl"
     out = []
     for row in _rows(path):
+        if source.keep is not None and not source.keep(row):
+            continue
         if source.hash_split is not None:
             split = _hash_split(str(row.get(source.group_key, row["id"])), source.hash_split)
         else:
@@ -165,6 +184,27 @@ def load_task(data_dir: Path, category: str, lang: str) -> list[Example]:
         seen.add(key)
         kept.append(ex)
     return kept
+
+
+def load_ordinary_negatives(data_dir: Path, category: str, lang: str, task: list[Example]) -> dict[str, list[Example]]:
+    """Extra label-0 texts per sub-model (keyed by its source folder): train and val rows only.
+
+    A text already in ``task`` (in any split) is dropped here, so the task's test items stay
+    exactly as :func:`load_task` leaves them and none of them is trained on.
+    """
+    seen = {_dedup_key(ex) for ex in task}
+    out: dict[str, list[Example]] = {}
+    for target, sources in ORDINARY_NEGATIVES.get((category, lang), {}).items():
+        kept = []
+        for source in sources:
+            for ex in load_source(data_dir, source):
+                key = _dedup_key(ex)
+                if ex.split not in ("train", "val") or not key or key in seen:
+                    continue
+                seen.add(key)
+                kept.append(ex)
+        out[target] = kept
+    return out
 
 
 def available(data_dir: Path | None) -> bool:
