@@ -9,8 +9,10 @@ evidence chain head while it waits. Instead each process runs one intake thread:
                            ──► one transaction: authenticate all, ``pipeline.submit_many``, commit
                            ──► each request gets its item or its own refusal
 
-Nothing waits on purpose: a batch is whatever arrived while the previous one was committing, so
-an idle server answers a lone request at once and a busy one commits many per fsync. A refusal
+A batch is whatever arrived while the previous one was being judged and committed, plus what
+arrives in the next ``intake_gather_ms`` (2 ms): clients answered together come back together,
+and per-batch costs (a dozen statements, one commit) dwarf per-item ones, so a lone request waits
+at most that long and a busy server commits dozens per transaction. A refusal
 (bad token, muted author, text too long) belongs to its request alone. If the transaction
 itself fails, the batch's requests are retried one per transaction, so one poisoned request
 cannot fail its neighbours and no request is answered before its own commit.
@@ -22,6 +24,7 @@ import asyncio
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from contextlib import AbstractContextManager
@@ -105,15 +108,20 @@ class Intake:
 
     def _run(self) -> None:
         limit = self._settings.intake_max_batch
+        gather = self._settings.intake_gather_ms / 1000
         while True:
             first = self._queue.get()
             if first is None:
                 return
             batch = [first]
             stopping = False
+            # Clients answered by the last batch send their next requests within a millisecond
+            # or two; waiting that long for them turns many small batches into one.
+            deadline = time.monotonic() + gather
             while len(batch) < limit:
                 try:
-                    waiting = self._queue.get_nowait()
+                    remaining = deadline - time.monotonic()
+                    waiting = self._queue.get(timeout=remaining) if remaining > 0 else self._queue.get_nowait()
                 except queue.Empty:
                     break
                 if waiting is None:

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     # Group commit of submissions (qinglang.intake): requests that arrive while a batch is being
     # judged and committed wait for the next one, so one commit (one fsync) serves many.
     intake_max_batch: int = Field(64, ge=1, le=1000, description="Most submissions committed together.")
+    intake_gather_ms: float = Field(2.0, ge=0, le=50, description="How long a batch waits for company.")
     # Batches in flight per process. One keeps batches large, which is what a CPU-bound server
     # wants (more processes overlap each other's commits); more help when the database is far
     # away. SQLite has one writer, so it always uses one.
