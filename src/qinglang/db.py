@@ -124,8 +124,7 @@ def copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> Non
     columns = list(rows[0])
     processors = [table.c[name].type.bind_processor(connection.dialect) for name in columns]
     statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cursor.copy(statement) as copy:
+    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
         for row in rows:
             copy.write_row([value if process is None or value is None else process(value)
                             for value, process in zip((row[name] for name in columns), processors, strict=True)])

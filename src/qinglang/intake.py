@@ -158,12 +158,14 @@ class Intake:
 
     def _judge(self, session: Session, batch: list[_Request]) -> list[ContentItem | QinglangError]:
         accounts = identity_service.authenticate_many(session, [request.token for request in batch])
-        outcomes: list[ContentItem | QinglangError | None] = [accounts[request.token] if not isinstance(
-            accounts[request.token], Account) else None for request in batch]
-        admitted = [position for position, outcome in enumerate(outcomes) if outcome is None]
-        submitted = pipeline.submit_many(session, self._settings, self._gate, [
-            pipeline.Submission(accounts[batch[position].token], batch[position].draft)  # type: ignore[arg-type]
-            for position in admitted])
-        for position, outcome in zip(admitted, submitted, strict=True):
+        outcomes: list[ContentItem | QinglangError] = []
+        admitted: list[tuple[int, pipeline.Submission]] = []
+        for request in batch:
+            account = accounts[request.token]
+            if isinstance(account, Account):
+                admitted.append((len(outcomes), pipeline.Submission(account, request.draft)))
+            outcomes.append(account)  # a refusal stays; an admitted position is overwritten below
+        submitted = pipeline.submit_many(session, self._settings, self._gate, [s for _, s in admitted])
+        for (position, _), outcome in zip(admitted, submitted, strict=True):
             outcomes[position] = outcome
-        return outcomes  # type: ignore[return-value]
+        return outcomes

@@ -51,12 +51,14 @@ def create(session: Session, *, kind: ContentKind, author_id: int, body: str, **
     return item
 
 
-def draft(*, kind: ContentKind, author_id: int, body: str, **fields: Any) -> ContentItem:
-    """A submission not stored yet: the pre-publication gate judges it before ``store_new``."""
-    return ContentItem(kind=kind, author_id=author_id, body=body, id=None, title=fields.pop("title", None),
-                       parent_id=fields.pop("parent_id", None), root_id=fields.pop("root_id", None),
-                       recipient_id=fields.pop("recipient_id", None), video_id=fields.pop("video_id", None),
-                       offset_ms=fields.pop("offset_ms", None), **fields)
+_PLACEMENT = ("title", "parent_id", "root_id", "recipient_id", "video_id", "offset_ms")
+
+
+def draft(*, kind: ContentKind, author_id: int, body: str, **placement: Any) -> ContentItem:
+    """A submission not stored yet: the pre-publication gate judges it before ``store_new``.
+    Every placement column is set (None where absent), so the stored object reads nothing back."""
+    return ContentItem(kind=kind, author_id=author_id, body=body, id=None,
+                       **{**dict.fromkeys(_PLACEMENT), **placement})
 
 
 _STORED_COLUMNS = ("kind", "author_id", "title", "body", "parent_id", "root_id", "recipient_id", "video_id",
