@@ -18,6 +18,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         """Serve the HTTP API (and the web console) with the settings from the environment."""
         import uvicorn
 
+        from qinglang.cli import workers as serving_processes
         from qinglang.cli.database import migrate_database
         from qinglang.settings import get_settings
 
@@ -28,7 +29,10 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             typer.echo("SQLite has a single writer: serving with 1 worker.", err=True)
             workers = 1
         typer.echo(f"qinglang on http://{host}:{port} (database: {settings.database_url.split('@')[-1]})")
-        uvicorn.run("qinglang.app:create_app", factory=True, host=host, port=port, workers=workers,
+        if workers > 1 and serving_processes.available():
+            serving_processes.serve(host, port, workers)
+            return
+        uvicorn.run(serving_processes.APP, factory=True, host=host, port=port, workers=workers,
                     log_level="warning", access_log=False)
 
     @app.command()
