@@ -80,9 +80,6 @@ class PolicyGate:
             self._points = (detector, operating_points(detector))
         return self._points[1]
 
-    def facts(self, session: Session, item: ContentItem, context: GateContext) -> Facts:
-        return self.facts_many(session, [item], [context])[0]
-
     def facts_many(self, session: Session, items: Sequence[ContentItem],
                    contexts: Sequence[GateContext]) -> list[Facts]:
         # The detectors, the fingerprint bank and the claim bank are each consulted once per

@@ -41,14 +41,10 @@ def revoke(session: Session, content_id: int) -> None:
                     .values(revoked_at=utcnow()))
 
 
-def find_removed_original(session: Session, text: str, *, exclude_id: int | None = None) -> int | None:
-    """The ID of a removed item this text is a near-copy of, if any."""
-    return find_removed_originals(session, [text], exclude_ids=[exclude_id])[0]
-
-
 def find_removed_originals(session: Session, texts: Sequence[str], *,
                            exclude_ids: Sequence[int | None] | None = None) -> list[int | None]:
-    """``find_removed_original`` for many texts with one query (a batch of submissions)."""
+    """For each text, the ID of a removed item it is a near-copy of, if any: one query for the
+    whole batch of submissions."""
     signatures = [minhash.signature(text) for text in texts]
     keys = [minhash.band_keys(sig) if sig is not None else None for sig in signatures]
     wanted: list[set[int]] = [set() for _ in range(minhash.BANDS)]

@@ -42,15 +42,6 @@ def visible_to(viewer_id: int | None) -> ColumnElement[bool]:
     )
 
 
-def create(session: Session, *, kind: ContentKind, author_id: int, body: str, **fields: Any) -> ContentItem:
-    item = ContentItem(kind=kind, author_id=author_id, body=body, state=ContentState.PENDING, labels=[], **fields)
-    session.add(item)
-    session.flush()
-    session.add(ContentStateChange(content_id=item.id, from_state=None, to_state=ContentState.PENDING,
-                                   source="submission", actor_id=author_id, details={}))
-    return item
-
-
 _PLACEMENT = ("title", "parent_id", "root_id", "recipient_id", "video_id", "offset_ms")
 
 

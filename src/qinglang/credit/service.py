@@ -247,19 +247,11 @@ def history(session: Session, account_id: int, *, before: int | None = None, lim
     return list(session.scalars(statement.order_by(CreditEvent.id.desc()).limit(min(limit, MAX_PAGE))))
 
 
-def check_service(session: Session, policy: CreditPolicy, account_id: int, kind: str,
-                  now: dt.datetime | None = None) -> Standing:
-    """Refuse what the account's tier does not allow now: muted, or over a rate limit (R10.3)."""
-    now = now or utcnow()
-    current = standing(session, policy, account_id, now)
-    check_standing(session, current, kind, now)
-    return current
-
-
 def check_standing(session: Session, current: Standing, kind: str, now: dt.datetime, *,
                    queued: int = 0) -> None:
-    """``check_service`` on a standing already read. ``queued``: the author's items of this kind
-    accepted earlier in the same batch of submissions, which count against the limit too."""
+    """Refuse what the author's tier does not allow now: muted, or over a rate limit (R10.3).
+    ``queued``: the author's items of this kind accepted earlier in the same batch of
+    submissions, which count against the limit too."""
     tier = current.tier
     if tier.muted:
         raise Forbidden(f"credit score {current.score}: the {tier.name} tier may not publish",

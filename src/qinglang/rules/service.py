@@ -163,12 +163,6 @@ def accepted_version(session: Session, account_id: int) -> int | None:
     )
 
 
-def ensure_current_agreement_accepted(session: Session, account_id: int) -> None:
-    version, missing = agreement_status(session, [account_id])
-    if missing:
-        raise agreement_required(version)
-
-
 def agreement_status(session: Session, account_ids: Iterable[int]) -> tuple[int, set[int]]:
     """The current user agreement's version and which of the accounts have not accepted it.
 

@@ -83,17 +83,13 @@ def item_text(title: str | None, body: str) -> str:
     return f"{title}\n{body}" if title else body
 
 
-def claim_facts(session: Session, title: str | None, body: str) -> tuple[tuple[ClaimMatch, ...], list[Span]]:
+def claim_facts_in(snapshot: claim_index.Snapshot, title: str | None,
+                   body: str) -> tuple[tuple[ClaimMatch, ...], list[Span]]:
     """What the policy needs: the matches as facts and a ``claim_match`` evidence span each.
 
     The span covers the body (a claim is said by the text as a whole, not by one phrase); its
     detail names the claim so reviewers and the author's notice can link the debunk.
     """
-    return claim_facts_in(bank(session), title, body)
-
-
-def claim_facts_in(snapshot: claim_index.Snapshot, title: str | None,
-                   body: str) -> tuple[tuple[ClaimMatch, ...], list[Span]]:
     matches = find_in(snapshot, item_text(title, body))
     spans = [
         Span(category=CATEGORY, start=0, end=len(body), source="claim_match",
