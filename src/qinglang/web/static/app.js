@@ -32,6 +32,9 @@
       select(current + (event.key === "j" ? 1 : -1));
       event.preventDefault();
     } else if (rows.length && event.key === "Enter" && current >= 0) {
+      // The selected row's link has focus, and Enter on a link follows it too: two navigations,
+      // the second aborting the first.
+      event.preventDefault();
       window.location.href = rows[current].getAttribute("data-href");
     } else if (decisionButtons[event.key]) {
       event.preventDefault();
