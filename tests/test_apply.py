@@ -56,3 +56,58 @@ def test_a_batch_publishes_queued_posts_with_their_cases_and_plain_ones_without(
         assert record.payload["case_id"] == (cases[item.id].id if item.id in cases else None)
     assert db.get(ContentItem, items[1].id).root_id == parent.id
     assert evidence_service.verify(db).ok
+
+
+# Replies wait for a reviewer and danmaku are shown with less reach, whatever they say.
+HOLD_REPLIES_LIMIT_DANMAKU = """
+policy: default
+rules:
+  - id: replies-wait
+    category: platform.spam
+    cites: MR-7.6
+    requirement: R9.4
+    when: {kind: [reply]}
+    action: hold
+  - id: danmaku-limited
+    category: platform.spam
+    cites: MR-7.6
+    requirement: R9.4
+    when: {kind: [danmaku]}
+    action: limit
+"""
+
+
+def test_held_and_limited_items_in_a_batch_get_their_cases_notices_and_messages(client, db, runtime) -> None:
+    from qinglang.content import service as content_service
+    from qinglang.notices import service as notices_service
+    from qinglang.stream.models import OutboxMessage
+
+    policy_service.publish(db, HOLD_REPLIES_LIMIT_DANMAKU, summary="replies wait, danmaku limited")
+    runtime.policies.invalidate()
+    author = identity_service.get(db, publisher(client).id)
+    parent = pipeline.submit(db, runtime.settings, runtime.gate, author,
+                             pipeline.Draft(kind=ContentKind.POST, body="今天天气很好，去公园走走。"))
+    held, limited, plain = pipeline.submit_many(db, runtime.settings, runtime.gate, [
+        pipeline.Submission(author, pipeline.Draft(kind=ContentKind.REPLY, body="同意，天气真好。", parent_id=parent.id)),
+        pipeline.Submission(author, pipeline.Draft(kind=ContentKind.DANMAKU, body="好看", video_id="v1", offset_ms=5)),
+        pipeline.Submission(author, pipeline.Draft(kind=ContentKind.POST, body="图书馆周末有讲座。")),
+    ])
+
+    assert (held.state, limited.state, plain.state) == ("held", "limited", "published")
+    assert held.published_at is None and limited.published_at is not None
+    assert [(c.from_state, c.to_state) for c in content_service.history(db, held.id)] == [
+        (None, "pending"), ("pending", "held")]
+    case = db.scalar(select(ReviewCase).where(ReviewCase.content_id == held.id))
+    assert case.blocking and case.status == "open" and case.suggested_action == "hold"
+    assert db.scalar(select(ReviewCase).where(ReviewCase.content_id == limited.id)) is None
+
+    notices, _ = notices_service.inbox(db, author.id)
+    titles = {notice.data["content_id"]: notice.title for notice in notices}
+    assert titles == {held.id: "你的回复待人工审核", limited.id: "你的弹幕被限制推荐"}, "a plain post brings no notice"
+
+    published = set(db.scalars(select(OutboxMessage.key).where(OutboxMessage.subject == "content.published")))
+    assert any(key.startswith(f"content.published:{limited.id}:") for key in published)
+    assert not any(key.startswith(f"content.published:{held.id}:") for key in published)
+    record, = evidence_service.for_subject(db, "content", str(held.id))
+    assert record.tag == "content:reply:held" and record.payload["case_id"] == case.id
+    assert evidence_service.verify(db).ok

@@ -125,68 +125,79 @@ def apply_verdict(
     return Applied(decision, str(before), str(after), case_id)
 
 
-def publishes_routinely(verdict: Verdict, facts: Facts) -> bool:
-    """Whether a new item's verdict publishes it with nothing else following but, perhaps, a
-    non-blocking review case: no notice, report, credit or correction. Nearly every submission
-    is like this, and ``apply_to_new`` applies such verdicts for a whole batch in a few
-    statements."""
-    return (target_state(ContentState.PENDING, verdict.action, human=False) == ContentState.PUBLISHED
-            and verdict.action != "hold" and not _ruled_false_claims(verdict, facts))
+def bulk_target(verdict: Verdict, facts: Facts) -> ContentState | None:
+    """The state a new item's verdict puts it in when ``apply_to_new`` may apply it in bulk:
+    published, limited or held, with nothing following but a review case, a notice to the
+    author and the ``content.published`` message. Nearly every submission is like this. Blocks
+    (a credit deduction, perhaps a report) and items ruled false on a debunked claim (a
+    correction) go through ``apply_verdict``; ``None`` says so."""
+    after = target_state(ContentState.PENDING, verdict.action, human=False)
+    if after in _TAKEN_DOWN or _ruled_false_claims(verdict, facts):
+        return None
+    return after
 
 
 def apply_to_new(session: Session, settings: Settings, items: Sequence[ContentItem],
                  reviewed: Sequence[tuple[Verdict, Facts]], *, stage: str, source: str) -> None:
     """Store new items (drafts from the pre-publication gate) and apply their verdicts.
 
-    The items routinely published get exactly what ``apply_verdict`` would write for them (the
-    decision, the state change, the review case if the policy queues one, the evidence record,
-    the ``content.published`` message), one multi-row statement per table for the whole batch;
-    every other verdict goes through ``apply_verdict`` on its item as usual.
+    The items ``bulk_target`` accepts get exactly what ``apply_verdict`` would write for them (the
+    decision, the state change, the review case the verdict asks for, the notice, the evidence
+    record, the ``content.published`` message), one multi-row statement per table for the whole
+    batch; every other verdict goes through ``apply_verdict`` on its item as usual.
     """
     now = utcnow()
-    routine = [publishes_routinely(verdict, facts) for verdict, facts in reviewed]
-    for item, is_routine, (verdict, _) in zip(items, routine, reviewed, strict=True):
+    targets = [bulk_target(verdict, facts) for verdict, facts in reviewed]
+    for item, after, (verdict, _) in zip(items, targets, reviewed, strict=True):
         item.state, item.labels, item.recommendation = ContentState.PENDING, [], "neutral"
         item.created_at = item.updated_at = now
         item.published_at = None
-        if is_routine:
+        if after is not None:
             _merge_machine_verdict(item, verdict)
-            item.state, item.published_at = ContentState.PUBLISHED, now
+            item.state = after
+            item.published_at = now if after in VISIBLE_STATES else None
     content_service.store_new(session, items)
     changes = []
-    for item, is_routine, (verdict, _) in zip(items, routine, reviewed, strict=True):
+    for item, after, (verdict, _) in zip(items, targets, reviewed, strict=True):
         changes.append(content_service.change_values(item.id, None, ContentState.PENDING, source="submission",
                                                      actor_id=item.author_id, at=now))
-        if is_routine:
+        if after is not None:
             primary = verdict.primary
             changes.append(content_service.change_values(
-                item.id, ContentState.PENDING, ContentState.PUBLISHED, source=source, at=now,
+                item.id, ContentState.PENDING, after, source=source, at=now,
                 reason=primary.policy_rule if primary else None,
                 rule=(primary.cites, primary.cites_version) if primary else None,
                 details={"action": verdict.action, "policy_version": verdict.policy_version}))
     content_service.record_changes(session, changes)
 
-    published = [(item, verdict, facts) for item, is_routine, (verdict, facts)
-                 in zip(items, routine, reviewed, strict=True) if is_routine]
-    if published:
+    bulk = [(item, after, verdict, facts) for item, after, (verdict, facts)
+            in zip(items, targets, reviewed, strict=True) if after is not None]
+    if bulk:
         decision_ids = insert_rows(session, Decision.__table__, [
             _decision_values(item, verdict, facts, stage=stage, source=source, actor_id=None, at=now)
-            for item, verdict, facts in published])
-        queued = [item.id for item, verdict, _ in published if verdict.queue]
-        case_ids = dict(zip(queued, insert_rows(session, ReviewCase.__table__, [
+            for item, _, verdict, facts in bulk])
+        # As ``apply_verdict``: a held item waits for a reviewer; a visible one may be queued too.
+        for_people = [(item, after, verdict) for item, after, verdict, _ in bulk
+                      if verdict.action == "hold" or (verdict.queue and after in VISIBLE_STATES)]
+        case_ids = dict(zip((item.id for item, _, _ in for_people), insert_rows(session, ReviewCase.__table__, [
             review_service.new_case_values(settings, content_id=item.id, verdict=verdict, stage=stage,
-                                           blocking=False, reach=0, now=now)
-            for item, verdict, _ in published if verdict.queue]), strict=True))
-        stream_outbox.emit_many(session, [_published_message(item, decision_id)
-                                          for (item, _, _), decision_id in zip(published, decision_ids, strict=True)])
+                                           blocking=after == ContentState.HELD, reach=0, now=now)
+            for item, after, verdict in for_people]), strict=True))
+        notices_service.send_new(session, [
+            _author_notice(item, verdict, ContentState.PENDING, after, decision_id)
+            for (item, after, verdict, _), decision_id in zip(bulk, decision_ids, strict=True)
+            if after != ContentState.PUBLISHED], at=now)
+        stream_outbox.emit_many(session, [
+            _published_message(item, decision_id)
+            for (item, after, _, _), decision_id in zip(bulk, decision_ids, strict=True) if after in VISIBLE_STATES])
         # Last: appending locks the chain head until commit, and other batches wait for it.
         evidence_service.record_many(session, [
-            _evidence_entry(item, verdict, facts, before=ContentState.PENDING, after=ContentState.PUBLISHED,
-                            stage=stage, source=source, decision_id=decision_id, case_id=case_ids.get(item.id),
-                            actor_id=None)
-            for (item, verdict, facts), decision_id in zip(published, decision_ids, strict=True)], returning=False)
-    for item, is_routine, (verdict, facts) in zip(items, routine, reviewed, strict=True):
-        if not is_routine:
+            _evidence_entry(item, verdict, facts, before=ContentState.PENDING, after=after, stage=stage,
+                            source=source, decision_id=decision_id, case_id=case_ids.get(item.id), actor_id=None)
+            for (item, after, verdict, facts), decision_id in zip(bulk, decision_ids, strict=True)],
+            returning=False)
+    for item, after, (verdict, facts) in zip(items, targets, reviewed, strict=True):
+        if after is None:
             apply_verdict(session, settings, item, verdict, facts=facts, stage=stage, source=source)
 
 
@@ -281,14 +292,19 @@ _STATE_NAMES = {
 
 def _tell_author(session: Session, item: ContentItem, verdict: Verdict, before: ContentState,
                  after: ContentState, decision_id: int) -> None:
+    notices_service.send(session, **_author_notice(item, verdict, before, after, decision_id))
+
+
+def _author_notice(item: ContentItem, verdict: Verdict, before: ContentState, after: ContentState,
+                   decision_id: int) -> dict:
     """The author is told what happened to their item and on which rule (R3.1, R13.5)."""
     primary = verdict.primary
     rule = f"{primary.cites}（第{primary.cites_version}版）" if primary and primary.cites_version else "平台规则"
     kind = _KIND_NAMES.get(str(item.kind), "内容")
     state = _STATE_NAMES.get(str(after), str(after))
     appeal = "如有异议，可在处置通知发出后申诉。" if after in (*_TAKEN_DOWN, ContentState.LIMITED) else ""
-    notices_service.send(
-        session, item.author_id, kind="content_actioned",
+    return dict(
+        account_id=item.author_id, kind="content_actioned",
         title=f"你的{kind}{state}",
         body=f"你的{kind}（编号 {item.id}）{state}，依据 {rule}。{appeal}",
         dedupe_key=f"content:{item.id}:decision:{decision_id}",

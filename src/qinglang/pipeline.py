@@ -79,9 +79,9 @@ def submit_many(session: Session, settings: Settings, gate: Gate,
 
     now = utcnow()
     credit_policy = credit_service.policy_of(settings)
-    authors = {submission.author.id for submission in submissions}
+    authors = {submission.author.id: submission.author.created_at for submission in submissions}
     agreement_version, not_accepted = rules_service.agreement_status(session, authors)
-    standings = credit_service.standings(session, credit_policy, authors, now)
+    standings = credit_service.standings(session, credit_policy, authors, now, created_at=authors)
     outcomes: list[ContentItem | QinglangError | None] = [None] * len(submissions)
     accepted: list[tuple[int, ContentItem, GateContext]] = []
     per_author_kind: Counter[tuple[int, str]] = Counter()

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from qinglang.errors import Forbidden, InvalidInput, NotFound
@@ -166,22 +166,23 @@ def accepted_version(session: Session, account_id: int) -> int | None:
 def agreement_status(session: Session, account_ids: Iterable[int]) -> tuple[int, set[int]]:
     """The current user agreement's version and which of the accounts have not accepted it.
 
-    Two small queries for a whole batch of submissions (R5.1: no service before acceptance)."""
+    One query for a whole batch of submissions (R5.1: no service before acceptance)."""
     ids = set(account_ids)
-    current = session.execute(
-        select(RuleDocument.id, RuleDocument.version)
-        .where(RuleDocument.slug == DocumentSlug.USER_AGREEMENT)
-        .order_by(RuleDocument.version.desc())
-        .limit(1)
-    ).first()
-    if current is None:
+    current = (select(RuleDocument.id, RuleDocument.version)
+               .where(RuleDocument.slug == DocumentSlug.USER_AGREEMENT)
+               .order_by(RuleDocument.version.desc())
+               .limit(1)
+               .subquery())
+    rows = session.execute(
+        select(current.c.version, AgreementAcceptance.account_id)
+        .select_from(current)
+        .outerjoin(AgreementAcceptance, and_(AgreementAcceptance.document_id == current.c.id,
+                                             AgreementAcceptance.account_id.in_(ids)))
+    ).all()
+    if not rows:
         raise NotFound("no user agreement has been published", code="document_not_found")
-    document_id, version = current
-    accepted = set(session.scalars(
-        select(AgreementAcceptance.account_id)
-        .where(AgreementAcceptance.document_id == document_id, AgreementAcceptance.account_id.in_(ids))
-    ))
-    return version, ids - accepted
+    accepted = {account_id for _, account_id in rows if account_id is not None}
+    return rows[0][0], ids - accepted
 
 
 def agreement_required(version: int) -> Forbidden:
