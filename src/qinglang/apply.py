@@ -17,7 +17,7 @@ from qinglang.authority import service as authority_service
 from qinglang.content import fingerprints
 from qinglang.content import service as content_service
 from qinglang.content.models import VISIBLE_STATES, ContentItem, ContentState
-from qinglang.db import insert_rows, utcnow
+from qinglang.db import insert_rows, reserve_ids, utcnow
 from qinglang.evidence import service as evidence_service
 from qinglang.identity.models import Account
 from qinglang.notices import service as notices_service
@@ -148,6 +148,13 @@ def apply_to_new(session: Session, settings: Settings, items: Sequence[ContentIt
     """
     now = utcnow()
     targets = [bulk_target(verdict, facts) for verdict, facts in reviewed]
+    bulk = [(item, after, verdict, facts) for item, after, (verdict, facts)
+            in zip(items, targets, reviewed, strict=True) if after is not None]
+    # As ``apply_verdict``: a held item waits for a reviewer; a visible one may be queued too.
+    for_people = [(item, after, verdict) for item, after, verdict, _ in bulk
+                  if verdict.action == "hold" or (verdict.queue and after in VISIBLE_STATES)]
+    reserved = reserve_ids(session, {ContentItem.__table__: len(items), Decision.__table__: len(bulk),
+                                     ReviewCase.__table__: len(for_people)})
     for item, after, (verdict, _) in zip(items, targets, reviewed, strict=True):
         item.state, item.labels, item.recommendation = ContentState.PENDING, [], "neutral"
         item.created_at = item.updated_at = now
@@ -156,7 +163,7 @@ def apply_to_new(session: Session, settings: Settings, items: Sequence[ContentIt
             _merge_machine_verdict(item, verdict)
             item.state = after
             item.published_at = now if after in VISIBLE_STATES else None
-    content_service.store_new(session, items)
+    content_service.store_new(session, items, reserved=reserved)
     changes = []
     for item, after, (verdict, _) in zip(items, targets, reviewed, strict=True):
         changes.append(content_service.change_values(item.id, None, ContentState.PENDING, source="submission",
@@ -170,19 +177,14 @@ def apply_to_new(session: Session, settings: Settings, items: Sequence[ContentIt
                 details={"action": verdict.action, "policy_version": verdict.policy_version}))
     content_service.record_changes(session, changes)
 
-    bulk = [(item, after, verdict, facts) for item, after, (verdict, facts)
-            in zip(items, targets, reviewed, strict=True) if after is not None]
     if bulk:
         decision_ids = insert_rows(session, Decision.__table__, [
             _decision_values(item, verdict, facts, stage=stage, source=source, actor_id=None, at=now)
-            for item, _, verdict, facts in bulk])
-        # As ``apply_verdict``: a held item waits for a reviewer; a visible one may be queued too.
-        for_people = [(item, after, verdict) for item, after, verdict, _ in bulk
-                      if verdict.action == "hold" or (verdict.queue and after in VISIBLE_STATES)]
+            for item, _, verdict, facts in bulk], reserved=reserved)
         case_ids = dict(zip((item.id for item, _, _ in for_people), insert_rows(session, ReviewCase.__table__, [
             review_service.new_case_values(settings, content_id=item.id, verdict=verdict, stage=stage,
                                            blocking=after == ContentState.HELD, reach=0, now=now)
-            for item, after, verdict in for_people]), strict=True))
+            for item, after, verdict in for_people], reserved=reserved), strict=True))
         notices_service.send_new(session, [
             _author_notice(item, verdict, ContentState.PENDING, after, decision_id)
             for (item, after, verdict, _), decision_id in zip(bulk, decision_ids, strict=True)

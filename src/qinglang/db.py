@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -91,19 +91,40 @@ def _json_text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+def reserve_ids(session: Session, counts: Mapping[Table, int]) -> dict[str, list[int]]:
+    """New IDs for rows about to go into several tables, in one round trip, ascending per table
+    (for ``insert_rows``). Only PostgreSQL reserves them; elsewhere the answer is empty and the
+    inserts return their own."""
+    wanted = {table.name: count for table, count in counts.items() if count > 0}
+    if not wanted or session.get_bind().dialect.name != "postgresql":
+        return {}
+    reserved: dict[str, list[int]] = {name: [] for name in wanted}
+    for name, new_id in session.execute(_RESERVE, {"names": list(wanted), "counts": list(wanted.values())}):
+        reserved[name].append(new_id)
+    return {name: sorted(ids) for name, ids in reserved.items()}
+
+
+# The same text whatever the tables and counts, so PostgreSQL prepares it once.
+_RESERVE = text(
+    "SELECT t.name, nextval(pg_get_serial_sequence(t.name, 'id')) "
+    "FROM unnest(CAST(:names AS text[]), CAST(:counts AS integer[])) AS t(name, count) "
+    "CROSS JOIN LATERAL generate_series(1, t.count)"
+)
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]], *,
+                reserved: Mapping[str, list[int]] | None = None) -> list[int]:
     """Insert ``rows`` into ``table``; their new IDs, in order.
 
-    On PostgreSQL the IDs come from the table's sequence first and the rows go in by ``COPY``
-    (``copy_rows``); SQLite returns them from a multi-row INSERT."""
+    On PostgreSQL the IDs come from the table's sequence first (``reserved`` for it, or one
+    query) and the rows go in by ``COPY`` (``copy_rows``); SQLite returns them from a multi-row
+    INSERT."""
     if not rows:
         return []
     if session.get_bind().dialect.name != "postgresql":
         statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         return list(session.execute(statement, rows).scalars())
-    ids = list(session.scalars(
-        text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"),
-        {"table": table.name, "count": len(rows)}))
+    ids = (reserved or {}).get(table.name) or reserve_ids(session, {table: len(rows)})[table.name]
     copy_rows(session, table, [{**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True)])
     return ids
 

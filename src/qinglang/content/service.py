@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select
@@ -56,13 +56,15 @@ _STORED_COLUMNS = ("kind", "author_id", "title", "body", "parent_id", "root_id",
                    "offset_ms", "state", "labels", "recommendation", "created_at", "published_at", "updated_at")
 
 
-def store_new(session: Session, items: Sequence[ContentItem]) -> None:
+def store_new(session: Session, items: Sequence[ContentItem], *,
+              reserved: Mapping[str, list[int]] | None = None) -> None:
     """Insert drafts (every column already set) in one multi-row statement and attach them to
-    the session as persistent objects with their new IDs, without reading them back."""
+    the session as persistent objects with their new IDs (``reserved`` ones, if given; see
+    ``db.reserve_ids``), without reading them back."""
     if not items:
         return
     rows = [{column: getattr(item, column) for column in _STORED_COLUMNS} for item in items]
-    ids = insert_rows(session, ContentItem.__table__, rows)
+    ids = insert_rows(session, ContentItem.__table__, rows, reserved=reserved)
     for item, item_id in zip(items, ids, strict=True):
         item.id = item_id
         make_transient_to_detached(item)

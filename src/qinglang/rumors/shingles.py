@@ -15,7 +15,7 @@ the other evasions it undoes), so those evasions change nothing here either.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -72,24 +72,38 @@ def anchors_of(grams: np.ndarray) -> list[int]:
     return [int(value) for value in chosen >> np.uint64(1)]
 
 
-@dataclass(frozen=True)
 class Shingled:
-    """A text reduced to what matching needs."""
+    """A text reduced to what matching needs, each part computed when first asked for: most
+    posts share no anchor with any claim and never need their sorted grams."""
 
-    letters: str
-    trigrams: np.ndarray  # unique, sorted
-    bigrams: np.ndarray  # unique, sorted
-    anchors: list[int]
+    def __init__(self, letters: str) -> None:
+        self.letters = letters
 
     @property
     def matchable(self) -> bool:
         return len(self.letters) >= MIN_LETTERS
 
+    @cached_property
+    def ordered_trigrams(self) -> np.ndarray:
+        return trigrams(self.letters)
+
+    @cached_property
+    def trigrams(self) -> np.ndarray:
+        """Unique and sorted."""
+        return np.unique(self.ordered_trigrams)
+
+    @cached_property
+    def bigrams(self) -> np.ndarray:
+        """Unique and sorted."""
+        return np.unique(bigrams(self.letters))
+
+    @cached_property
+    def anchors(self) -> list[int]:
+        return anchors_of(self.ordered_trigrams)
+
 
 def shingle(text: str) -> Shingled:
-    reduced = letters(text)
-    ordered = trigrams(reduced)
-    return Shingled(reduced, np.unique(ordered), np.unique(bigrams(reduced)), anchors_of(ordered))
+    return Shingled(letters(text))
 
 
 def containment(part: np.ndarray, whole: np.ndarray) -> float:
