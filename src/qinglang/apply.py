@@ -191,7 +191,8 @@ def apply_to_new(session: Session, settings: Settings, items: Sequence[ContentIt
             if after != ContentState.PUBLISHED], at=now)
         stream_outbox.emit_many(session, [
             _published_message(item, decision_id)
-            for (item, after, _, _), decision_id in zip(bulk, decision_ids, strict=True) if after in VISIBLE_STATES])
+            for (item, after, _, _), decision_id in zip(bulk, decision_ids, strict=True) if after in VISIBLE_STATES],
+            fresh=True)
         # Last: appending locks the chain head until commit, and other batches wait for it.
         evidence_service.record_many(session, [
             _evidence_entry(item, verdict, facts, before=ContentState.PENDING, after=after, stage=stage,

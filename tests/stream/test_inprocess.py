@@ -46,6 +46,15 @@ def test_a_committed_emit_is_delivered_once_and_marked_sent(db, dispatcher, run_
     assert _row(db, f"{run_id}:b").sent_at is not None
 
 
+def test_fresh_messages_copied_in_bulk_are_delivered_like_any_other(db, dispatcher, run_id) -> None:
+    outbox.emit_many(db, [("test.item", {"n": n}, f"{run_id}:fresh{n}") for n in range(3)], fresh=True)
+    db.commit()
+    assert dispatcher.drain() == 3
+    assert effect_keys(db, run_id) == [f"{run_id}:fresh0", f"{run_id}:fresh1", f"{run_id}:fresh2"]
+    db.expire_all()
+    assert _row(db, f"{run_id}:fresh1").attempts == 0 and _row(db, f"{run_id}:fresh1").sent_at is not None
+
+
 def test_a_redelivered_message_has_no_second_effect(db, dispatcher, run_id) -> None:
     """A crash after the handler committed but before the row was marked sent."""
     outbox.emit(db, "test.item", {}, key=f"{run_id}:again")

@@ -18,7 +18,7 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from qinglang.db import utcnow
+from qinglang.db import copy_rows, utcnow
 from qinglang.errors import InvalidInput
 from qinglang.stream.models import OutboxMessage
 
@@ -38,8 +38,10 @@ def emit(session: Session, subject: str, payload: dict[str, Any], *, key: str) -
     emit_many(session, [(subject, payload, key)])
 
 
-def emit_many(session: Session, messages: Sequence[tuple[str, dict[str, Any], str]]) -> None:
-    """``emit`` for several ``(subject, payload, key)`` messages in one statement."""
+def emit_many(session: Session, messages: Sequence[tuple[str, dict[str, Any], str]], *, fresh: bool = False) -> None:
+    """``emit`` for several ``(subject, payload, key)`` messages in one statement. ``fresh`` keys
+    cannot have been emitted before (they name something this transaction created), so the rows
+    are copied in without the conflict check."""
     now = utcnow()
     rows = []
     for subject, payload, key in messages:
@@ -50,6 +52,10 @@ def emit_many(session: Session, messages: Sequence[tuple[str, dict[str, Any], st
         rows.append({"key": key, "subject": subject, "payload": payload, "created_at": now, "available_at": now,
                      "attempts": 0})
     if not rows:
+        return
+    if fresh:
+        copy_rows(session, OutboxMessage.__table__, rows)
+        session.info[_EMITTED] = True
         return
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     # ON CONFLICT rather than check-then-insert: two transactions emitting the same key at once
