@@ -26,6 +26,17 @@ _CANDIDATE_LIMIT = 200
 _KEY_ARRAY = ARRAY(BigInteger)
 
 
+# PostgreSQL: one array per band, in a statement built once, so its text is the same whatever
+# the batch and it is prepared once instead of parsed with hundreds of parameters each time.
+_SHARING_A_BAND = (
+    select(ContentFingerprint.content_id, ContentFingerprint.signature, *_BAND_COLUMNS)
+    .where(ContentFingerprint.revoked_at.is_(None),
+           or_(*(column == any_(bindparam(f"band{band}", type_=_KEY_ARRAY))
+                 for band, column in enumerate(_BAND_COLUMNS))))
+    .limit(bindparam("limit"))
+)
+
+
 def add(session: Session, content_id: int, text: str) -> None:
     sig = minhash.signature(text)
     if sig is None:
@@ -53,18 +64,17 @@ def find_removed_originals(session: Session, texts: Sequence[str], *,
             wanted[band].add(key)
     if not wanted[0]:
         return [None] * len(texts)
+    limit = _CANDIDATE_LIMIT * len(texts)
     if session.get_bind().dialect.name == "postgresql":
-        # One array per band: the statement text is the same whatever the batch, so it is
-        # prepared once instead of parsed with hundreds of parameters each time.
-        shares_band = or_(*(column == any_(bindparam(f"band{band}", sorted(wanted[band]), type_=_KEY_ARRAY))
-                            for band, column in enumerate(_BAND_COLUMNS)))
+        candidates = session.execute(_SHARING_A_BAND, {
+            "limit": limit, **{f"band{band}": sorted(keys) for band, keys in enumerate(wanted)}}).all()
     else:
         shares_band = or_(*(column.in_(sorted(wanted[band])) for band, column in enumerate(_BAND_COLUMNS)))
-    candidates = session.execute(
-        select(ContentFingerprint.content_id, ContentFingerprint.signature, *_BAND_COLUMNS)
-        .where(ContentFingerprint.revoked_at.is_(None), shares_band)
-        .limit(_CANDIDATE_LIMIT * len(texts))
-    ).all()
+        candidates = session.execute(
+            select(ContentFingerprint.content_id, ContentFingerprint.signature, *_BAND_COLUMNS)
+            .where(ContentFingerprint.revoked_at.is_(None), shares_band)
+            .limit(limit)
+        ).all()
     found: list[int | None] = []
     for position, (sig, item_keys) in enumerate(zip(signatures, keys, strict=True)):
         exclude_id = exclude_ids[position] if exclude_ids else None

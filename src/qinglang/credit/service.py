@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from qinglang.content.models import VISIBLE_STATES, ContentItem
@@ -48,6 +48,15 @@ def standing(session: Session, policy: CreditPolicy, account_id: int, now: dt.da
     return standings(session, policy, [account_id], now)[account_id]
 
 
+# Built once: every batch of submissions runs them.
+_CHECKPOINTS = select(CreditCheckpoint).where(CreditCheckpoint.account_id.in_(bindparam("ids", expanding=True)))
+_EVENTS_AFTER = (
+    select(CreditEvent.account_id, CreditEvent.id, CreditEvent.at, CreditEvent.points, CreditEvent.kind)
+    .where(CreditEvent.account_id.in_(bindparam("ids", expanding=True)), CreditEvent.id > bindparam("after"))
+    .order_by(CreditEvent.id)
+)
+
+
 def standings(session: Session, policy: CreditPolicy, account_ids: Iterable[int],
               now: dt.datetime | None = None, *,
               created_at: Mapping[int, dt.datetime] | None = None) -> dict[int, Standing]:
@@ -56,8 +65,7 @@ def standings(session: Session, policy: CreditPolicy, account_ids: Iterable[int]
     now = now or utcnow()
     current = week_of(now)
     ids = sorted(set(account_ids))
-    checkpoints = {c.account_id: c for c in session.scalars(
-        select(CreditCheckpoint).where(CreditCheckpoint.account_id.in_(ids)))}
+    checkpoints = {c.account_id: c for c in session.scalars(_CHECKPOINTS, {"ids": ids})}
     created = dict(created_at or {})
     without = [account_id for account_id in ids if account_id not in checkpoints and account_id not in created]
     if without:
@@ -68,11 +76,7 @@ def standings(session: Session, policy: CreditPolicy, account_ids: Iterable[int]
     if ids:
         # Every append refreshes its account's checkpoint, so this is almost always empty; one
         # bound for all keeps the statement the same whatever the batch.
-        rows = session.execute(select(CreditEvent.account_id, CreditEvent.id, CreditEvent.at, CreditEvent.points,
-                                      CreditEvent.kind)
-                               .where(CreditEvent.account_id.in_(ids),
-                                      CreditEvent.id > min(start[2] for start in starts.values()))
-                               .order_by(CreditEvent.id))
+        rows = session.execute(_EVENTS_AFTER, {"ids": ids, "after": min(start[2] for start in starts.values())})
         for account_id, event_id, at, points, kind in rows:
             if event_id > starts[account_id][2]:
                 entries[account_id].append(Entry(event_id, week_of(at), points, kind))

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from qinglang.errors import Forbidden, InvalidInput, NotFound
@@ -163,22 +163,28 @@ def accepted_version(session: Session, account_id: int) -> int | None:
     )
 
 
+def _agreement_status() -> Select:
+    current = (select(RuleDocument.id, RuleDocument.version)
+               .where(RuleDocument.slug == bindparam("slug"))
+               .order_by(RuleDocument.version.desc())
+               .limit(1)
+               .subquery())
+    return (select(current.c.version, AgreementAcceptance.account_id)
+            .select_from(current)
+            .outerjoin(AgreementAcceptance, and_(AgreementAcceptance.document_id == current.c.id,
+                                                 AgreementAcceptance.account_id.in_(bindparam("ids", expanding=True)))))
+
+
+# Built once: every batch of submissions runs it.
+_AGREEMENT_STATUS = _agreement_status()
+
+
 def agreement_status(session: Session, account_ids: Iterable[int]) -> tuple[int, set[int]]:
     """The current user agreement's version and which of the accounts have not accepted it.
 
     One query for a whole batch of submissions (R5.1: no service before acceptance)."""
     ids = set(account_ids)
-    current = (select(RuleDocument.id, RuleDocument.version)
-               .where(RuleDocument.slug == DocumentSlug.USER_AGREEMENT)
-               .order_by(RuleDocument.version.desc())
-               .limit(1)
-               .subquery())
-    rows = session.execute(
-        select(current.c.version, AgreementAcceptance.account_id)
-        .select_from(current)
-        .outerjoin(AgreementAcceptance, and_(AgreementAcceptance.document_id == current.c.id,
-                                             AgreementAcceptance.account_id.in_(ids)))
-    ).all()
+    rows = session.execute(_AGREEMENT_STATUS, {"slug": DocumentSlug.USER_AGREEMENT, "ids": list(ids)}).all()
     if not rows:
         raise NotFound("no user agreement has been published", code="document_not_found")
     accepted = {account_id for _, account_id in rows if account_id is not None}
