@@ -177,9 +177,10 @@ def payload_text(payload: dict[str, Any], *, new: bool = False) -> CanonicalText
 _TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?')
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # Where a number written by the json module may differ from its JCS spelling: an integral float
-# (2.0), an exponent (1e-07, 1e+16), or sixteen digits or more. Text inside strings can match
-# too; that only costs the full respelling pass.
+# (2.0), an exponent (1e-07, 1e+16), or sixteen digits or more. Looked for with the strings
+# blanked out: hex digests and dates in strings would match it in nearly every payload.
 _RESPELL = re.compile(r"\d\.0(?!\d)|\d[eE]|\d{16}")
+_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')
 
 
 def _fast_canonical(value: Any, *, refuse_unsafe: bool) -> str | None:
@@ -194,7 +195,7 @@ def _fast_canonical(value: Any, *, refuse_unsafe: bool) -> str | None:
         return None
     if "\\u0000" in text or (not text.isascii() and _ASTRAL.search(text)):
         return None
-    if not _RESPELL.search(text):
+    if not _RESPELL.search(_STRING.sub('""', text)):
         # No number that JCS spells differently (or that could be unsafe): the text is final.
         return text
     return _TOKEN.sub(_jcs_number_refusing_unsafe if refuse_unsafe else _jcs_number, text)
