@@ -87,11 +87,11 @@ def test_held_and_limited_items_in_a_batch_get_their_cases_notices_and_messages(
     author = identity_service.get(db, publisher(client).id)
     parent = pipeline.submit(db, runtime.settings, runtime.gate, author,
                              pipeline.Draft(kind=ContentKind.POST, body="今天天气很好，去公园走走。"))
-    held, limited, plain = pipeline.submit_many(db, runtime.settings, runtime.gate, [
-        pipeline.Submission(author, pipeline.Draft(kind=ContentKind.REPLY, body="同意，天气真好。", parent_id=parent.id)),
-        pipeline.Submission(author, pipeline.Draft(kind=ContentKind.DANMAKU, body="好看", video_id="v1", offset_ms=5)),
-        pipeline.Submission(author, pipeline.Draft(kind=ContentKind.POST, body="图书馆周末有讲座。")),
-    ])
+    drafts = [pipeline.Draft(kind=ContentKind.REPLY, body="同意，天气真好。", parent_id=parent.id),
+              pipeline.Draft(kind=ContentKind.DANMAKU, body="好看", video_id="v1", offset_ms=5),
+              pipeline.Draft(kind=ContentKind.POST, body="图书馆周末有讲座。")]
+    held, limited, plain = pipeline.submit_many(db, runtime.settings, runtime.gate,
+                                                [pipeline.Submission(author, draft) for draft in drafts])
 
     assert (held.state, limited.state, plain.state) == ("held", "limited", "published")
     assert held.published_at is None and limited.published_at is not None

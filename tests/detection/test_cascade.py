@@ -136,3 +136,31 @@ def test_weak_hits_of_a_flagged_category_are_shown_with_their_original_spans() -
     quiet = custom.detect("囤 货·秒 杀", title="团长招募中")
     assert quiet.flags == [] and quiet.evidence == []
     assert quiet.scores["platform.spam"] > 0
+
+
+class BatchingSuite(FakeSuite):
+    """Scores batches too; a batch holding "坏" fails as a whole."""
+
+    def score_many(self, texts, titles, langs) -> list[dict[str, float]]:  # noqa: ANN001
+        if any("坏" in text for text in texts):
+            raise ValueError("a bad item")
+        return [{"illegal.insult_slander": 0.9 if "傻" in text else 0.1} for text in texts]
+
+
+ITEMS = [("你真傻", None, "reply"), ("今天天气不错", "标题", "post"), ("", None, "danmaku"), ("傻坏", None, "post")]
+
+
+def test_a_batch_is_detected_as_its_items_are_one_by_one() -> None:
+    detector = Detector(classifiers=FakeSuite())
+    texts, titles, kinds = zip(*ITEMS, strict=True)
+    assert detector.detect_many(texts, titles, kinds) == [
+        detector.detect(text, title, None, kind) for text, title, kind in ITEMS]
+
+
+def test_batch_scores_are_used_and_a_failing_batch_falls_back_to_each_item() -> None:
+    detector = Detector(classifiers=BatchingSuite())
+    first, second = detector.detect_many(["你真傻", "今天天气不错"], [None, None], ["post", "post"])
+    assert first.scores["illegal.insult_slander"] == 0.9, "the batch scores, not the one-by-one 0.95"
+    assert second.scores["illegal.insult_slander"] == 0.1
+    failed = detector.detect_many(["你真傻", "傻坏"], [None, None], ["post", "post"])
+    assert [s.scores["illegal.insult_slander"] for s in failed] == [0.95, 0.95]

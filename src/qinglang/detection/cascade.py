@@ -11,7 +11,7 @@ import importlib
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -49,6 +49,9 @@ class ClassifierSuite(Protocol):
     versions: dict[str, str]
 
     def score(self, text: str, title: str | None, lang: str | None) -> dict[str, float]: ...
+
+    # Optional: def score_many(self, texts, titles, langs) -> list[dict[str, float]], the same
+    # scores for many items at once (the detector uses it for batches when it is there).
 
 
 def detect_language(text: str) -> str:
@@ -172,6 +175,13 @@ class Detector:
     def detect(self, text: str, title: str | None = None, lang: str | None = None, kind: str = "post") -> Signals:
         return self._detect(text, title, lang, kind)[0]
 
+    def detect_many(self, texts: Sequence[str], titles: Sequence[str | None], kinds: Sequence[str]) -> list[Signals]:
+        """``detect`` for several items (a batch of submissions): the same signals, with the
+        classifiers scoring the items together."""
+        scores = self._model_scores_many(texts, titles)
+        return [self._detect(text, title, None, kind, model_scores=item_scores)[0]
+                for text, title, kind, item_scores in zip(texts, titles, kinds, scores, strict=True)]
+
     def detect_batch(self, items: Iterable[Mapping[str, Any]]) -> list[Signals]:
         """Detect each item; short items repeated verbatim within the batch also count as spam."""
         results: list[tuple[Signals, str, str, int]] = []
@@ -189,17 +199,17 @@ class Detector:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _detect(self, text: str, title: str | None, lang: str | None, kind: str) -> tuple[Signals, str]:
+    def _detect(self, text: str, title: str | None, lang: str | None, kind: str,
+                model_scores: dict[str, float] | None = None) -> tuple[Signals, str]:
         if not isinstance(text, str):
             raise TypeError("text must be a string")
         versions = dict(self.model_versions)
         truncated = []
         if len(text) > self.max_chars:
             truncated.append(f"text:{self.max_chars}/{len(text)}")
-            text = text[: self.max_chars]
         if title is not None and len(title) > self.max_chars:
             truncated.append(f"title:{self.max_chars}/{len(title)}")
-            title = title[: self.max_chars]
+        text, title = self._clipped(text, title)
         if truncated:
             versions["truncated"] = ",".join(truncated)
         lang = lang or detect_language(text if text.strip() else (title or ""))
@@ -215,7 +225,8 @@ class Detector:
             scores[category] = self._lexicon_base(item, category)
         scores["illegal.privacy"] = self._privacy(text, title, item)
         scores["platform.spam"] = self._spam(text, kind, item, scores["platform.spam"])
-        model_scores = self._model_scores(text, title, lang)
+        if model_scores is None:
+            model_scores = self._model_scores(text, title, lang)
         for category, value in model_scores.items():
             if category in scores:
                 scores[category] = max(scores[category], value)
@@ -262,6 +273,28 @@ class Detector:
         has_phone = any(span.detail == "mobile" for span in item.evidence.get("illegal.privacy", ()))
         heuristic = spam.spam_score(found, kind, has_phone)
         return 1.0 - (1.0 - lexicon_score) * (1.0 - heuristic)
+
+    def _clipped(self, text: str, title: str | None) -> tuple[str, str | None]:
+        return text[: self.max_chars], None if title is None else title[: self.max_chars]
+
+    def _model_scores_many(self, texts: Sequence[str], titles: Sequence[str | None]) -> list[dict[str, float]]:
+        clipped = [self._clipped(text, title) for text, title in zip(texts, titles, strict=True)]
+        langs = [detect_language(text if text.strip() else (title or "")) for text, title in clipped]
+        scored = [n for n, (text, title) in enumerate(clipped) if text.strip() or (title or "").strip()]
+        out: list[dict[str, float]] = [{} for _ in clipped]
+        score_many = getattr(self.suite, "score_many", None)
+        if score_many is None:
+            return [self._model_scores(text, title, lang) for (text, title), lang in zip(clipped, langs, strict=True)]
+        if not scored:
+            return out
+        try:
+            many = score_many([clipped[n][0] for n in scored], [clipped[n][1] for n in scored],
+                                         [langs[n] for n in scored])
+        except Exception:  # find the item at fault: the others keep their scores
+            return [self._model_scores(text, title, lang) for (text, title), lang in zip(clipped, langs, strict=True)]
+        for n, item_scores in zip(scored, many, strict=True):
+            out[n] = {k: float(v) for k, v in item_scores.items()}
+        return out
 
     def _model_scores(self, text: str, title: str | None, lang: str) -> dict[str, float]:
         if self.suite is None or not (text.strip() or (title or "").strip()):

@@ -152,3 +152,24 @@ def test_stale_artifacts_are_refused_with_a_hint(tmp_path: Path) -> None:
     (tmp_path / ARRAYS_FILE).write_bytes((WEIGHTS_DIR / ARRAYS_FILE).read_bytes())
     with pytest.raises(ValueError, match="qinglang train"):
         load_suite(tmp_path)
+
+
+BATCH = [
+    ("今天天气不错，我们去公园散步。", None, None),
+    ("你这个傻逼，脑残东西，滚出去，恶心死了", None, "zh"),
+    ("The council approved the library budget.", None, None),
+    ("Shut up you stupid bitch, you worthless piece of trash", "Breaking!!!", None),
+    ("震惊！喝这种水能治百病，转发救人", "医生都不敢说的秘密", None),
+    ("", "只有标题", None),
+    ("mixed 中英文 text 🙂 https://t.co/abc @someone", None, None),
+    ("正文内容很长。" * 400, "标题", None),
+]
+
+
+def test_a_batch_scores_exactly_as_its_items_do_one_by_one(suite: Suite) -> None:
+    texts, titles, langs = zip(*BATCH, strict=True)
+    together = suite.score_many(texts, titles, langs)
+    for (text, title, lang), batch_scores in zip(BATCH, together, strict=True):
+        alone = suite.score(text, title, lang)
+        assert set(batch_scores) == set(alone)
+        assert all(abs(batch_scores[c] - alone[c]) < 1e-5 for c in alone), (text[:20], batch_scores, alone)

@@ -10,7 +10,7 @@ cue features (plus the title's n-grams in English).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,15 @@ from qinglang.detection.classifiers.datasets import (
     INSULT,
     LANGS,
 )
-from qinglang.detection.classifiers.exact_ngrams import KeySpec, VocabModel, text_blocks, unpack
+from qinglang.detection.classifiers.exact_ngrams import (
+    KeySpec,
+    VocabModel,
+    char_keys,
+    known,
+    text_blocks,
+    unpack,
+    word_keys,
+)
 from qinglang.detection.classifiers.features import (
     CLICKBAIT_DENSE,
     HashSpec,
@@ -133,6 +141,72 @@ class Suite:
         vocab = np.array([model.margin(blocks) for model in self._vocab[lang]], dtype=np.float32)
         return np.concatenate([hashed, vocab])
 
+    def submodel_margins_many(self, texts: Sequence[str], lang: str) -> np.ndarray:
+        """``submodel_margins`` of many prepared texts of ``lang``, one row each.
+
+        Each text's n-grams are tagged with its row (the high 32 bits of a 64-bit key), so one
+        ``unique``, one gather and one search per vocabulary serve the whole batch: per text only
+        the hashing is left, which saves most of a short text's cost (numpy's per-call overhead).
+        """
+        spec, key_spec = self.specs[lang], self.key_specs[lang]
+        rows = len(texts)
+        hashes = [ngram_hashes64(text, spec.orders, spec.max_chars) for text in texts]
+        flat, owners = _tagged(hashes)
+        # Hashed sub-models: sublinear TF x IDF per (row, bucket), unit length per row.
+        item, bucket, counts = _counted_per_row(owners, buckets_of(flat, spec.bits).astype(np.uint64))
+        values = (1.0 + np.log(counts)) * self._idf[lang][bucket]
+        norms = np.sqrt(np.bincount(item, weights=values * values, minlength=rows))
+        values = values * np.divide(1.0, norms, out=np.zeros(rows), where=norms > 0)[item]
+        weights = self._text[lang][bucket]
+        hashed = np.stack([np.bincount(item, weights=values * weights[:, j], minlength=rows)
+                           for j in range(weights.shape[1])], axis=1) + self._text_bias[lang]
+        # Vocabulary models over exact n-gram keys, block by block.
+        if key_spec.char_orders == spec.orders and key_spec.max_chars == spec.max_chars:
+            char_flat, char_owners = flat, owners
+        else:
+            char_flat, char_owners = _tagged([ngram_hashes64(text, key_spec.char_orders, key_spec.max_chars)
+                                              for text in texts])
+        blocks = [_counted_per_row(char_owners, char_keys(char_flat).astype(np.uint64))]
+        if key_spec.word_orders:
+            word_flat, word_owners = _tagged([word_keys(text, key_spec.word_orders, key_spec.max_chars)
+                                              for text in texts])
+            blocks.append(_counted_per_row(word_owners, word_flat.astype(np.uint64)))
+        vocab = np.empty((rows, len(self._vocab[lang])))
+        for column, model in enumerate(self._vocab[lang]):
+            total = np.full(rows, model.bias)
+            for (block_item, keys, counts), vocabulary, model_weights in zip(
+                    blocks, model.keys, model.weights, strict=True):
+                hit, pos = known(keys.astype(np.uint32), vocabulary)
+                if pos.size:
+                    known_tf, owner = np.log(counts[hit]) + 1.0, block_item[hit]
+                    dot = np.bincount(owner, weights=model_weights[pos] * known_tf, minlength=rows)
+                    norm = np.sqrt(np.bincount(owner, weights=known_tf * known_tf, minlength=rows))
+                    total += np.divide(dot, norm, out=np.zeros(rows), where=norm > 0)
+            vocab[:, column] = total
+        return np.concatenate([hashed, vocab], axis=1)
+
+    def score_many(self, texts: Sequence[str], titles: Sequence[str | None],
+                   langs: Sequence[str | None]) -> list[dict[str, float]]:
+        """``score`` for many items: the text models score each language's items together."""
+        prepared = [(detect_lang(f"{title or ''}{text}", lang), *prepare(text, title))
+                    for text, title, lang in zip(texts, titles, langs, strict=True)]
+        scores: list[dict[str, float]] = [{} for _ in prepared]
+        for lang in {entry[0] for entry in prepared}:
+            members = [n for n, entry in enumerate(prepared) if entry[0] == lang]
+            raw = self.submodel_margins_many([prepared[n][3] for n in members], lang)
+            for cat in TEXT_CATEGORIES:
+                inputs, gate, combine, intercept = self._heads[(cat, lang)]
+                feats = combiner_features(raw[:, inputs], None if gate is None else raw[:, gate])
+                probabilities = 1.0 / (1.0 + np.exp(-(feats @ combine + intercept)))
+                for n, probability in zip(members, probabilities, strict=True):
+                    scores[n][cat] = float(probability)
+        for (lang, body, norm_title, _), item_scores in zip(prepared, scores, strict=True):
+            item_scores[CLICKBAIT] = 0.0
+            if norm_title:
+                _, scale, shift = self._clickbait[lang]
+                item_scores[CLICKBAIT] = _sigmoid(scale * self.clickbait_margin(norm_title, body, lang) + shift)
+        return scores
+
     def clickbait_margin(self, title: str, body: str, lang: str) -> float:
         """Uncalibrated clickbait score of a prepared (normalised) title and body."""
         margin = float(clickbait_dense(title, body, lang) @ self._dense[lang])
@@ -162,6 +236,24 @@ class Suite:
             margin = self.clickbait_margin(norm_title, body, lang)
             scores[CLICKBAIT] = _sigmoid(scale * margin + shift)
         return scores
+
+
+def _tagged(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The arrays end to end, and the row each element came from."""
+    if not arrays:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint64)
+    owners = np.repeat(np.arange(len(arrays), dtype=np.uint64), [array.size for array in arrays])
+    return np.concatenate(arrays), owners
+
+
+def _counted_per_row(owners: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, key, count) of every distinct key of every row, by row then key (keys < 2**32)."""
+    tagged, counts = np.unique((owners << _ROW_SHIFT) | keys, return_counts=True)
+    return (tagged >> _ROW_SHIFT).astype(np.intp), tagged & _KEY_MASK, counts
+
+
+_ROW_SHIFT = np.uint64(32)
+_KEY_MASK = np.uint64(0xFFFFFFFF)
 
 
 def version_tag(date: str, arrays: Mapping[str, np.ndarray], keys: list[str]) -> str:
