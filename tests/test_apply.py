@@ -27,17 +27,27 @@ rules:
 """
 
 
-def test_a_batch_publishes_queued_posts_with_their_cases_and_plain_ones_without(client, db, runtime) -> None:
-    policy_service.publish(db, QUEUE_POSTS, summary="every post gets a look")
+def _under_policy(client, db, runtime, policy: str):  # noqa: ANN001, ANN202
+    """Publish ``policy``; an author and a post of theirs, submitted alone, to reply to."""
+    policy_service.publish(db, policy, summary="a test policy")
     runtime.policies.invalidate()
     author = identity_service.get(db, publisher(client).id)
     parent = pipeline.submit(db, runtime.settings, runtime.gate, author,
                              pipeline.Draft(kind=ContentKind.POST, body="今天天气很好，去公园走走。"))
-    drafts = [pipeline.Draft(kind=ContentKind.POST, body="周末的菜市场很热闹。"),
-              pipeline.Draft(kind=ContentKind.REPLY, body="同意，天气真好。", parent_id=parent.id),
-              pipeline.Draft(kind=ContentKind.POST, body="图书馆周末有讲座。")]
-    items = pipeline.submit_many(db, runtime.settings, runtime.gate,
-                                 [pipeline.Submission(author, draft) for draft in drafts])
+    return author, parent
+
+
+def _submit_together(db, runtime, author, drafts: list[pipeline.Draft]) -> list:  # noqa: ANN001
+    return pipeline.submit_many(db, runtime.settings, runtime.gate,
+                                [pipeline.Submission(author, draft) for draft in drafts])
+
+
+def test_a_batch_publishes_queued_posts_with_their_cases_and_plain_ones_without(client, db, runtime) -> None:
+    author, parent = _under_policy(client, db, runtime, QUEUE_POSTS)
+    items = _submit_together(db, runtime, author, [
+        pipeline.Draft(kind=ContentKind.POST, body="周末的菜市场很热闹。"),
+        pipeline.Draft(kind=ContentKind.REPLY, body="同意，天气真好。", parent_id=parent.id),
+        pipeline.Draft(kind=ContentKind.POST, body="图书馆周末有讲座。")])
 
     assert [item.state for item in items] == ["published"] * 3
     cases = {case.content_id: case for case in db.scalars(
@@ -82,16 +92,11 @@ def test_held_and_limited_items_in_a_batch_get_their_cases_notices_and_messages(
     from qinglang.notices import service as notices_service
     from qinglang.stream.models import OutboxMessage
 
-    policy_service.publish(db, HOLD_REPLIES_LIMIT_DANMAKU, summary="replies wait, danmaku limited")
-    runtime.policies.invalidate()
-    author = identity_service.get(db, publisher(client).id)
-    parent = pipeline.submit(db, runtime.settings, runtime.gate, author,
-                             pipeline.Draft(kind=ContentKind.POST, body="今天天气很好，去公园走走。"))
-    drafts = [pipeline.Draft(kind=ContentKind.REPLY, body="同意，天气真好。", parent_id=parent.id),
-              pipeline.Draft(kind=ContentKind.DANMAKU, body="好看", video_id="v1", offset_ms=5),
-              pipeline.Draft(kind=ContentKind.POST, body="图书馆周末有讲座。")]
-    held, limited, plain = pipeline.submit_many(db, runtime.settings, runtime.gate,
-                                                [pipeline.Submission(author, draft) for draft in drafts])
+    author, parent = _under_policy(client, db, runtime, HOLD_REPLIES_LIMIT_DANMAKU)
+    held, limited, plain = _submit_together(db, runtime, author, [
+        pipeline.Draft(kind=ContentKind.REPLY, body="同意，天气真好。", parent_id=parent.id),
+        pipeline.Draft(kind=ContentKind.DANMAKU, body="好看", video_id="v1", offset_ms=5),
+        pipeline.Draft(kind=ContentKind.POST, body="图书馆周末有讲座。")])
 
     assert (held.state, limited.state, plain.state) == ("held", "limited", "published")
     assert held.published_at is None and limited.published_at is not None
