@@ -153,8 +153,10 @@ ITEMS = [("你真傻", None, "reply"), ("今天天气不错", "标题", "post"),
 def test_a_batch_is_detected_as_its_items_are_one_by_one() -> None:
     detector = Detector(classifiers=FakeSuite())
     texts, titles, kinds = zip(*ITEMS, strict=True)
-    assert detector.detect_many(texts, titles, kinds) == [
-        detector.detect(text, title, None, kind) for text, title, kind in ITEMS]
+    one_by_one = [detector.detect(text, title, None, kind) for text, title, kind in ITEMS]
+    assert detector.detect_many(texts, titles, kinds) == one_by_one
+    assert detector.detect_batch([{"text": text, "title": title, "kind": kind} for text, title, kind in ITEMS]) == \
+        one_by_one
 
 
 def test_batch_scores_are_used_and_a_failing_batch_falls_back_to_each_item() -> None:

@@ -184,11 +184,14 @@ class Detector:
 
     def detect_batch(self, items: Iterable[Mapping[str, Any]]) -> list[Signals]:
         """Detect each item; short items repeated verbatim within the batch also count as spam."""
+        items = list(items)
+        scores = self._model_scores_many([item["text"] for item in items], [item.get("title") for item in items],
+                                         [item.get("lang") for item in items])
         results: list[tuple[Signals, str, str, int]] = []
-        for item in items:
+        for item, item_scores in zip(items, scores, strict=True):
             kind = str(item.get("kind") or "post")
             text = item["text"]
-            signals, key = self._detect(text, item.get("title"), item.get("lang"), kind)
+            signals, key = self._detect(text, item.get("title"), item.get("lang"), kind, model_scores=item_scores)
             results.append((signals, key, kind, min(len(text), self.max_chars)))
         counts = Counter(key for _, key, kind, _ in results if key and kind in spam.FLOOD_KINDS)
         for signals, key, kind, length in results:
@@ -277,9 +280,11 @@ class Detector:
     def _clipped(self, text: str, title: str | None) -> tuple[str, str | None]:
         return text[: self.max_chars], None if title is None else title[: self.max_chars]
 
-    def _model_scores_many(self, texts: Sequence[str], titles: Sequence[str | None]) -> list[dict[str, float]]:
+    def _model_scores_many(self, texts: Sequence[str], titles: Sequence[str | None],
+                           declared: Sequence[str | None] | None = None) -> list[dict[str, float]]:
         clipped = [self._clipped(text, title) for text, title in zip(texts, titles, strict=True)]
-        langs = [detect_language(text if text.strip() else (title or "")) for text, title in clipped]
+        langs = [lang or detect_language(text if text.strip() else (title or ""))
+                 for (text, title), lang in zip(clipped, declared or [None] * len(clipped), strict=True)]
         scored = [n for n, (text, title) in enumerate(clipped) if text.strip() or (title or "").strip()]
         out: list[dict[str, float]] = [{} for _ in clipped]
         score_many = getattr(self.suite, "score_many", None)
