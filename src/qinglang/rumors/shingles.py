@@ -67,8 +67,13 @@ def anchors_of(grams: np.ndarray) -> list[int]:
     if hashed.size <= WINDOW:
         chosen = np.array([hashed.min()], dtype=np.uint64)
     else:
-        windows = np.lib.stride_tricks.sliding_window_view(hashed, WINDOW)
-        chosen = np.unique(windows.min(axis=1))
+        # The minimum of every WINDOW consecutive hashes, as the minimum of WINDOW shifted views
+        # (a sliding-window view costs more to build than this whole function).
+        span = hashed.size - WINDOW + 1
+        lowest = hashed[:span].copy()
+        for shift in range(1, WINDOW):
+            np.minimum(lowest, hashed[shift:shift + span], out=lowest)
+        chosen = np.unique(lowest)
     return [int(value) for value in chosen >> np.uint64(1)]
 
 
