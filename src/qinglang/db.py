@@ -143,12 +143,16 @@ def copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> Non
         session.execute(insert(table), rows)
         return
     columns = list(rows[0])
-    processors = [table.c[name].type.bind_processor(connection.dialect) for name in columns]
+    processed = [(position, process) for position, name in enumerate(columns)
+                 if (process := table.c[name].type.bind_processor(connection.dialect)) is not None]
     statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
     with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
         for row in rows:
-            copy.write_row([value if process is None or value is None else process(value)
-                            for value, process in zip((row[name] for name in columns), processors, strict=True)])
+            values = [row[name] for name in columns]
+            for position, process in processed:
+                if values[position] is not None:
+                    values[position] = process(values[position])
+            copy.write_row(values)
 
 
 def _configure_sqlite(engine: Engine) -> None:
