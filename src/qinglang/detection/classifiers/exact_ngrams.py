@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qinglang.detection.classifiers.features import HASH_PRIME, ORDER_SALTS, finalise_hash, ngram_hashes64
+from qinglang.detection.classifiers.features import ORDER_SALTS, ngram_hashes64, ngram_hashes_of
 
 _WORD = re.compile(r"\w+")
 _KEY_SHIFT = np.uint64(32)
@@ -72,19 +72,7 @@ def word_keys(text: str, orders: tuple[int, ...], max_chars: int) -> np.ndarray:
     if not words:
         return np.zeros(0, dtype=np.uint32)
     base = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
-    parts = []
-    rolling = base
-    with np.errstate(over="ignore"):
-        for n in range(1, max(orders) + 1):
-            if n > 1:
-                if rolling.shape[0] < 2:
-                    break
-                rolling = rolling[:-1] * HASH_PRIME + base[n - 1 :]
-            if n in orders:
-                parts.append(rolling ^ _WORD_SALTS[n])
-    if not parts:
-        return np.zeros(0, dtype=np.uint32)
-    return char_keys(finalise_hash(np.concatenate(parts)))
+    return char_keys(ngram_hashes_of(base, orders, _WORD_SALTS))
 
 
 def _counted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -13,6 +13,7 @@ import html
 import re
 import unicodedata
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,18 +113,22 @@ def ngram_hashes64(text: str, orders: tuple[int, ...], max_chars: int) -> np.nda
     one pass serves both kinds of model.
     """
     # Pad with spaces so English word starts and ends become n-grams of their own.
-    cps = _codepoints(f" {text[:max_chars]} ")
-    top = max(orders)
+    return ngram_hashes_of(_codepoints(f" {text[:max_chars]} "), orders, ORDER_SALTS)
+
+
+def ngram_hashes_of(units: np.ndarray, orders: tuple[int, ...], salts: Sequence[np.uint64]) -> np.ndarray:
+    """Finalised 64-bit hashes of the n-grams (n in ``orders``) of a sequence of unit hashes
+    (code points, or word hashes), each order salted apart, with repeats."""
     parts = []
-    rolling = cps
+    rolling = units
     with np.errstate(over="ignore"):
-        for n in range(1, top + 1):
+        for n in range(1, max(orders) + 1):
             if n > 1:
                 if rolling.shape[0] < 2:
                     break
-                rolling = rolling[:-1] * HASH_PRIME + cps[n - 1 :]
+                rolling = rolling[:-1] * HASH_PRIME + units[n - 1 :]
             if n in orders:
-                parts.append(rolling ^ ORDER_SALTS[n])
+                parts.append(rolling ^ salts[n])
     if not parts:
         return np.zeros(0, dtype=np.uint64)
     return finalise_hash(np.concatenate(parts))
