@@ -173,3 +173,14 @@ def test_a_batch_scores_exactly_as_its_items_do_one_by_one(suite: Suite) -> None
         alone = suite.score(text, title, lang)
         assert set(batch_scores) == set(alone)
         assert all(abs(batch_scores[c] - alone[c]) < 1e-5 for c in alone), (text[:20], batch_scores, alone)
+
+
+def test_a_short_plain_chinese_title_is_not_clickbait_but_a_short_teaser_can_be(suite: Suite) -> None:
+    """Titles like "周末" are shorter than any the model was fitted on; alone they prove nothing."""
+    body = "社区图书馆周六下午有讲座，欢迎大家参加。"
+    assert suite.score(body, "周末", None)["bad.clickbait"] == 0.0
+    assert suite.score(body, "周末活动", None)["bad.clickbait"] == 0.0
+    assert suite.score(body, "震惊！", None)["bad.clickbait"] > suite.thresholds["bad.clickbait"]["review"]
+    texts, titles = [body, body], ["周末", "震惊！"]
+    assert [s["bad.clickbait"] for s in suite.score_many(texts, titles, [None, None])] == [
+        suite.score(body, title, None)["bad.clickbait"] for title in titles]

@@ -281,6 +281,18 @@ CLICKBAIT_DENSE = (
 )
 
 
+# The dense features that are style cues (punctuation, quotes, numbers, teasers, cue words).
+CLICKBAIT_CUES = slice(CLICKBAIT_DENSE.index("exclaim"), CLICKBAIT_DENSE.index("cue_hits") + 1)
+# Chinese titles shorter than this are out of the training data's range (HanCD titles are nearly
+# all 12 characters or more): the consistency features cannot say much about them.
+SHORT_ZH_TITLE = 8
+
+
+def title_chars(title: str) -> int:
+    """Characters of a title that count for consistency (spacing and punctuation dropped)."""
+    return len(_squash(title))
+
+
 def _bigram_set(text: str) -> np.ndarray:
     cps = _codepoints(text)
     if cps.shape[0] < 2:

@@ -34,7 +34,9 @@ from qinglang.detection.classifiers.exact_ngrams import (
     word_keys,
 )
 from qinglang.detection.classifiers.features import (
+    CLICKBAIT_CUES,
     CLICKBAIT_DENSE,
+    SHORT_ZH_TITLE,
     HashSpec,
     bucket_features,
     buckets_of,
@@ -43,6 +45,7 @@ from qinglang.detection.classifiers.features import (
     ngram_hashes64,
     normalise,
     sparse_features,
+    title_chars,
 )
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
@@ -201,15 +204,31 @@ class Suite:
                 for n, probability in zip(members, probabilities, strict=True):
                     scores[n][cat] = float(probability)
         for (lang, body, norm_title, _), item_scores in zip(prepared, scores, strict=True):
-            item_scores[CLICKBAIT] = 0.0
-            if norm_title:
-                _, scale, shift = self._clickbait[lang]
-                item_scores[CLICKBAIT] = _sigmoid(scale * self.clickbait_margin(norm_title, body, lang) + shift)
+            item_scores[CLICKBAIT] = self.clickbait_probability(norm_title, body, lang)
         return scores
 
-    def clickbait_margin(self, title: str, body: str, lang: str) -> float:
-        """Uncalibrated clickbait score of a prepared (normalised) title and body."""
-        margin = float(clickbait_dense(title, body, lang) @ self._dense[lang])
+    def clickbait_probability(self, title: str, body: str, lang: str) -> float:
+        """Calibrated clickbait score of a prepared (normalised) title and body.
+
+        No title, no clickbait: Article 8 concerns titles inconsistent with their content. A
+        Chinese title shorter than the training titles ("周末") is too short to contradict its
+        body, so without a style cue (``!``, ``?``, ``…``, quotes, numbers, teasers, cue words)
+        it scores 0: the model, fitted on news headlines, only extrapolates there (and did so
+        towards clickbait)."""
+        if not title:
+            return 0.0
+        dense = clickbait_dense(title, body, lang)
+        if lang == "zh" and title_chars(title) < SHORT_ZH_TITLE and not dense[CLICKBAIT_CUES].any():
+            return 0.0
+        _, scale, shift = self._clickbait[lang]
+        return _sigmoid(scale * self.clickbait_margin(title, body, lang, dense) + shift)
+
+    def clickbait_margin(self, title: str, body: str, lang: str, dense: np.ndarray | None = None) -> float:
+        """Uncalibrated clickbait score of a prepared (normalised) title and body (``dense``:
+        their ``clickbait_dense`` features, if already computed)."""
+        if dense is None:
+            dense = clickbait_dense(title, body, lang)
+        margin = float(dense @ self._dense[lang])
         margin += self._clickbait[lang][0]
         if self._title[lang].size:
             t_idx, t_vals = sparse_features(title, self.specs[lang], self._idf[lang])
@@ -230,11 +249,7 @@ class Suite:
             inputs, gate, combine, intercept = self._heads[(cat, lang)]
             feats = combiner_features(raw[None, inputs], None if gate is None else raw[[gate]])
             scores[cat] = _sigmoid(float(feats[0] @ combine) + intercept)
-        scores[CLICKBAIT] = 0.0
-        if norm_title:
-            _, scale, shift = self._clickbait[lang]
-            margin = self.clickbait_margin(norm_title, body, lang)
-            scores[CLICKBAIT] = _sigmoid(scale * margin + shift)
+        scores[CLICKBAIT] = self.clickbait_probability(norm_title, body, lang)
         return scores
 
 
