@@ -88,5 +88,7 @@ def test_bench_json_gives_the_ratio_both_ways(app: typer.Typer) -> None:
     report = orjson.loads(result.stdout[result.stdout.index("{") :])
     names = [t["name"] for t in report["timings"]]
     assert names[:3] == ["raw ahocorasick-rs", "lexicon stage (normalise+match)", "lexicon stage, every hit mapped"]
+    batched = next(t for t in report["timings"] if t["name"].startswith("cascade, batches of"))
+    assert batched["items"] == 600 and batched["items_per_s"] > 0 and batched["p99_ms"] >= batched["p50_ms"]
     # normalising costs something, so the stage cannot outrun raw matching of the same texts
     assert 0 < report["stage_to_raw"] < 1.2 and 0 < report["stage_to_raw_totals"] < 1.2

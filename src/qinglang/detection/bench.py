@@ -142,6 +142,26 @@ def time_interleaved(stages: dict[str, Callable[[str], object]], items: Sequence
     return Interleaved([_timing(name, len(items), sum(blocks[name]), durations[name]) for name in names], blocks)
 
 
+def time_batches(name: str, fn: Callable[[Sequence[str]], object], items: Sequence[str], size: int) -> Timing:
+    """Items/s through ``fn`` given ``size`` items at a time (as the submission intake does);
+    the percentiles are per batch."""
+    batches = [items[low : low + size] for low in range(0, len(items), size)]
+    for batch in batches[:10]:
+        fn(batch)
+    durations: list[int] = []
+    clock = time.perf_counter_ns
+    gc.collect()
+    gc.disable()
+    try:
+        for batch in batches:
+            start = clock()
+            fn(batch)
+            durations.append(clock() - start)
+    finally:
+        gc.enable()
+    return _timing(name, len(items), sum(durations), durations)
+
+
 def _timing(name: str, items: int, total_ns: int, durations: list[int]) -> Timing:
     durations.sort()
     p99 = durations[min(len(durations) - 1, int(len(durations) * 0.99))]
