@@ -89,13 +89,11 @@ class PolicyGate:
         copies = fingerprints.find_removed_originals(session, [item.body for item in items],
                                                      exclude_ids=[item.id for item in items])
         claim_bank = claim_matching.bank(session)
-        signals_of: dict[int, object] = {}
+        signals_of: dict[int, Signals] = {}
         for with_models, detector in detectors.items():
             members = [n for n, context in enumerate(contexts) if context.with_models == with_models]
-            many = getattr(detector, "detect_many", None)
-            found = (many([items[n].body for n in members], [items[n].title for n in members],
-                          [str(items[n].kind) for n in members]) if many is not None else
-                     [detector.detect(items[n].body, items[n].title, None, str(items[n].kind)) for n in members])
+            found = detector.detect_many([items[n].body for n in members], [items[n].title for n in members],
+                                         [str(items[n].kind) for n in members])
             signals_of.update(zip(members, found, strict=True))
         facts = []
         for position, (item, context, copy_of) in enumerate(zip(items, contexts, copies, strict=True)):

@@ -282,24 +282,24 @@ class Detector:
 
     def _model_scores_many(self, texts: Sequence[str], titles: Sequence[str | None],
                            declared: Sequence[str | None] | None = None) -> list[dict[str, float]]:
+        """``_model_scores`` of each item, scored together when the suite can batch."""
         clipped = [self._clipped(text, title) for text, title in zip(texts, titles, strict=True)]
         langs = [lang or detect_language(text if text.strip() else (title or ""))
                  for (text, title), lang in zip(clipped, declared or [None] * len(clipped), strict=True)]
         scored = [n for n, (text, title) in enumerate(clipped) if text.strip() or (title or "").strip()]
-        out: list[dict[str, float]] = [{} for _ in clipped]
         score_many = getattr(self.suite, "score_many", None)
-        if score_many is None:
-            return [self._model_scores(text, title, lang) for (text, title), lang in zip(clipped, langs, strict=True)]
-        if not scored:
-            return out
-        try:
-            many = score_many([clipped[n][0] for n in scored], [clipped[n][1] for n in scored],
-                                         [langs[n] for n in scored])
-        except Exception:  # find the item at fault: the others keep their scores
-            return [self._model_scores(text, title, lang) for (text, title), lang in zip(clipped, langs, strict=True)]
-        for n, item_scores in zip(scored, many, strict=True):
-            out[n] = {k: float(v) for k, v in item_scores.items()}
-        return out
+        if score_many is not None and scored:
+            try:
+                many = score_many([clipped[n][0] for n in scored], [clipped[n][1] for n in scored],
+                                  [langs[n] for n in scored])
+            except Exception:  # one bad item must not cost the others their scores: one by one below
+                log.warning("classifier batch failed; scoring its items one by one", exc_info=True)
+            else:
+                out: list[dict[str, float]] = [{} for _ in clipped]
+                for n, item_scores in zip(scored, many, strict=True):
+                    out[n] = {k: float(v) for k, v in item_scores.items()}
+                return out
+        return [self._model_scores(text, title, lang) for (text, title), lang in zip(clipped, langs, strict=True)]
 
     def _model_scores(self, text: str, title: str | None, lang: str) -> dict[str, float]:
         if self.suite is None or not (text.strip() or (title or "").strip()):
