@@ -139,10 +139,14 @@ class Suite:
         hashes = ngram_hashes64(joined, spec.orders, spec.max_chars)
         idx, vals = bucket_features(buckets_of(hashes, spec.bits), self._idf[lang])
         hashed = vals @ self._text[lang][idx] + self._text_bias[lang]
-        shared = key_spec.char_orders == spec.orders and key_spec.max_chars == spec.max_chars
-        blocks = text_blocks(joined, key_spec, hashes if shared else None)
+        blocks = text_blocks(joined, key_spec, hashes if self._keys_share_hashes(lang) else None)
         vocab = np.array([model.margin(blocks) for model in self._vocab[lang]], dtype=np.float32)
         return np.concatenate([hashed, vocab])
+
+    def _keys_share_hashes(self, lang: str) -> bool:
+        """Whether the vocabulary models' character keys come from the hashed models' n-grams."""
+        spec, key_spec = self.specs[lang], self.key_specs[lang]
+        return key_spec.char_orders == spec.orders and key_spec.max_chars == spec.max_chars
 
     def submodel_margins_many(self, texts: Sequence[str], lang: str) -> np.ndarray:
         """``submodel_margins`` of many prepared texts of ``lang``, one row each.
@@ -156,7 +160,7 @@ class Suite:
         hashes = [ngram_hashes64(text, spec.orders, spec.max_chars) for text in texts]
         flat, owners = _tagged(hashes)
         # Hashed sub-models: sublinear TF x IDF per (row, bucket), unit length per row.
-        item, bucket, counts = _counted_per_row(owners, buckets_of(flat, spec.bits).astype(np.uint64))
+        item, bucket, counts = _counted_per_row(owners, buckets_of(flat, spec.bits))
         values = (1.0 + np.log(counts)) * self._idf[lang][bucket]
         norms = np.sqrt(np.bincount(item, weights=values * values, minlength=rows))
         values = values * np.divide(1.0, norms, out=np.zeros(rows), where=norms > 0)[item]
@@ -164,22 +168,22 @@ class Suite:
         hashed = np.stack([np.bincount(item, weights=values * weights[:, j], minlength=rows)
                            for j in range(weights.shape[1])], axis=1) + self._text_bias[lang]
         # Vocabulary models over exact n-gram keys, block by block.
-        if key_spec.char_orders == spec.orders and key_spec.max_chars == spec.max_chars:
+        if self._keys_share_hashes(lang):
             char_flat, char_owners = flat, owners
         else:
             char_flat, char_owners = _tagged([ngram_hashes64(text, key_spec.char_orders, key_spec.max_chars)
                                               for text in texts])
-        blocks = [_counted_per_row(char_owners, char_keys(char_flat).astype(np.uint64))]
+        blocks = [_counted_per_row(char_owners, char_keys(char_flat))]
         if key_spec.word_orders:
             word_flat, word_owners = _tagged([word_keys(text, key_spec.word_orders, key_spec.max_chars)
                                               for text in texts])
-            blocks.append(_counted_per_row(word_owners, word_flat.astype(np.uint64)))
+            blocks.append(_counted_per_row(word_owners, word_flat))
         vocab = np.empty((rows, len(self._vocab[lang])))
         for column, model in enumerate(self._vocab[lang]):
             total = np.full(rows, model.bias)
             for (block_item, keys, counts), vocabulary, model_weights in zip(
                     blocks, model.keys, model.weights, strict=True):
-                hit, pos = known(keys.astype(np.uint32), vocabulary)
+                hit, pos = known(keys, vocabulary)
                 if pos.size:
                     known_tf, owner = np.log(counts[hit]) + 1.0, block_item[hit]
                     dot = np.bincount(owner, weights=model_weights[pos] * known_tf, minlength=rows)
@@ -262,9 +266,10 @@ def _tagged(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _counted_per_row(owners: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, key, count) of every distinct key of every row, by row then key (keys < 2**32)."""
-    tagged, counts = np.unique((owners << _ROW_SHIFT) | keys, return_counts=True)
-    return (tagged >> _ROW_SHIFT).astype(np.intp), tagged & _KEY_MASK, counts
+    """(row, key, count) of every distinct key of every row, by row then key (keys < 2**32,
+    given and returned as uint32)."""
+    tagged, counts = np.unique((owners << _ROW_SHIFT) | keys.astype(np.uint64), return_counts=True)
+    return (tagged >> _ROW_SHIFT).astype(np.intp), (tagged & _KEY_MASK).astype(np.uint32), counts
 
 
 _ROW_SHIFT = np.uint64(32)
