@@ -55,12 +55,11 @@ def emit_many(session: Session, messages: Sequence[tuple[str, dict[str, Any], st
         return
     if fresh:
         copy_rows(session, OutboxMessage.__table__, rows)
-        session.info[_EMITTED] = True
-        return
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    # ON CONFLICT rather than check-then-insert: two transactions emitting the same key at once
-    # must not make the second one fail at commit.
-    session.execute(insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"]), rows)
+    else:
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        # ON CONFLICT rather than check-then-insert: two transactions emitting the same key at
+        # once must not make the second one fail at commit.
+        session.execute(insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"]), rows)
     session.info[_EMITTED] = True
 
 
