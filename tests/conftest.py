@@ -6,8 +6,8 @@ runs the suite on PostgreSQL).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session
 
 from qinglang import migrations
 from qinglang.app import create_app
+from qinglang.content.models import ContentItem
 from qinglang.db import make_engine, make_sessionmaker, transaction
-from qinglang.deps import db_session, get_intake
+from qinglang.deps import db_session
 from qinglang.detection.cascade import Detector
 from qinglang.detection.service import DetectorHolder
 from qinglang.identity.verifier import OfflineVerifier
 from qinglang.intake import Intake
-from qinglang.pipeline import PolicyGate
+from qinglang.pipeline import Draft, PolicyGate
 from qinglang.policy import service as policy_service
 from qinglang.policy.service import PolicyHolder
 from qinglang.rules import service as rules_service
@@ -129,9 +130,26 @@ def app(runtime: Runtime, db: Session):  # noqa: ANN201 - FastAPI app
     app.dependency_overrides[db_session] = test_session
     # Submissions are judged in the request's thread inside the test's transaction, with the
     # settings in force now (tests change them).
-    app.dependency_overrides[get_intake] = lambda: Intake(test_unit_of_work, runtime.settings, runtime.gate,
-                                                          threaded=False)
+    app.state.intake = _IntakeInTransaction(test_unit_of_work, runtime)
     return app
+
+
+class _IntakeInTransaction:
+    """A fresh unthreaded intake per submission, on the test's transaction and current settings."""
+
+    def __init__(self, unit_of_work: Callable[[], AbstractContextManager[Session]], runtime: Runtime) -> None:
+        self._unit_of_work = unit_of_work
+        self._runtime = runtime
+
+    async def submit_async(self, token: str, draft: Draft) -> ContentItem:
+        intake = Intake(self._unit_of_work, self._runtime.settings, self._runtime.gate, threaded=False)
+        return await intake.submit_async(token, draft)
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
 
 
 @pytest.fixture

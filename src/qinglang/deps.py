@@ -17,7 +17,6 @@ from qinglang.db import transaction
 from qinglang.errors import Forbidden, NotAuthenticated
 from qinglang.identity import service as identity_service
 from qinglang.identity.models import Account, Role
-from qinglang.intake import Intake
 from qinglang.runtime import Runtime
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -51,14 +50,6 @@ BearerToken = Annotated[str, Depends(bearer_token)]
 
 def current_account(session: DbSession, token: BearerToken) -> Account:
     return identity_service.authenticate(session, token)
-
-
-async def get_intake(request: Request) -> Intake:
-    """Submissions are authenticated, judged and committed by the process's intake in batches."""
-    return request.app.state.intake
-
-
-IntakeDep = Annotated[Intake, Depends(get_intake)]
 
 
 CurrentAccount = Annotated[Account, Depends(current_account)]
