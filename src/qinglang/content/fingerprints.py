@@ -56,8 +56,10 @@ def find_removed_originals(session: Session, texts: Sequence[str], *,
                            exclude_ids: Sequence[int | None] | None = None) -> list[int | None]:
     """For each text, the ID of a removed item it is a near-copy of, if any: one query for the
     whole batch of submissions."""
-    signatures = [minhash.signature(text) for text in texts]
-    keys = [minhash.band_keys(sig) if sig is not None else None for sig in signatures]
+    signatures = minhash.signatures(texts)
+    present = [sig for sig in signatures if sig is not None]
+    present_keys = iter(minhash.band_keys_many(present))
+    keys = [next(present_keys) if sig is not None else None for sig in signatures]
     wanted: list[set[int]] = [set() for _ in range(minhash.BANDS)]
     for item_keys in keys:
         for band, key in enumerate(item_keys or ()):
