@@ -88,14 +88,16 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     inspection.configure(app.state.runtime.settings, app.state.runtime.gate)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     _install_error_handlers(app)
+
+    # Before the routers: probes call it often, and routes are tried in order. Async: a plain
+    # function would take a thread-pool hop.
+    @app.get("/healthz", tags=["public"], summary="Liveness")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
     for name in ROUTE_MODULES:
         for router in importlib.import_module(name).routers:
             app.include_router(router)
-
-    @app.get("/healthz", tags=["public"], summary="Liveness")
-    async def healthz() -> dict[str, str]:  # async: a plain function would take a thread-pool hop
-        return {"status": "ok", "version": __version__}
-
     return app
 
 
