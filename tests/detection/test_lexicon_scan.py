@@ -92,7 +92,23 @@ def corpus(lexicon_entries: list[LexiconEntry]) -> list[str]:
         for _, variant in evasions(entry.term):
             texts.append(f"看{variant}吧")
     texts += ["印度支那半岛", "支那人", "class assessment", "an ass", "sexcam", "s e x   c a m", "法轮功学员们", ""]
+    # characters beyond the BMP (two UTF-16 code units each) before, between and inside hits
+    texts += [f"😀{rng.choice(terms)}𠀀{rng.choice(terms)}🀄" for _ in range(200)]
+    # texts whose UTF-16 bytes hold a term's bytes across a character boundary
+    texts += [text for text in map(straddling, terms[:600]) if text]
     return texts
+
+
+def straddling(term: str) -> str | None:
+    """A text, unchanged by normalisation, whose UTF-16 bytes hold ``term``'s bytes one byte off
+    from the character boundaries: a byte automaton finds the term there, a character one does not."""
+    pattern = normalise_text(term).encode("utf-16-le", "surrogatepass")
+    for before in range(0x21, 0x7F):
+        for after in range(0x4E, 0x9F):
+            text = (bytes([before]) + pattern + bytes([after])).decode("utf-16-le", "surrogatepass")
+            if normalise(text).text == text and not any("\ud800" <= ch <= "\udfff" for ch in text):
+                return text
+    return None
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +129,7 @@ def test_plain_and_checked_matches_are_both_exercised(setup: tuple[Lexicon, Refe
     lexicon, _, texts = setup
     kinds = {"none": 0, "plain only": 0, "checked": 0}
     for text in texts:
-        found = lexicon.automaton.find_matches_as_indexes(normalise(text).text) if text else []
+        found = lexicon.find(normalise(text).text)
         if not found:
             kinds["none"] += 1
         elif max(pattern_id for pattern_id, _, _ in found) < lexicon._n_plain:
@@ -121,6 +137,28 @@ def test_plain_and_checked_matches_are_both_exercised(setup: tuple[Lexicon, Refe
         else:
             kinds["checked"] += 1
     assert min(kinds.values()) > 100, kinds
+
+
+def test_a_term_straddling_two_characters_is_no_hit_and_hides_none() -> None:
+    """Chinese is matched as UTF-16 bytes; a term's bytes can turn up one byte off the character
+    boundaries. Such a "match" is dropped, and a real term it overlaps is still found."""
+    lexicon = Lexicon([LexiconEntry("中文", "*", "weak"), LexiconEntry("蝎乥", "*", "weak")])
+    text = straddling("中文")
+    assert text is not None and "中文" not in text and text[1:3] == "蝎乥"
+    raw16 = ahocorasick_rs.BytesAhoCorasick(["中文".encode("utf-16-le")])
+    assert raw16.find_matches_as_indexes(text.encode("utf-16-le"))[0][1] % 2 == 1  # the trap is real
+    assert [(hit.entry.term, hit.span) for hit in lexicon.match_text(text)] == [("蝎乥", (1, 3))]
+    assert [(hit.entry.term, hit.span) for hit in lexicon.match_text(text + "的中文")] == [
+        ("蝎乥", (1, 3)), ("中文", (4, 6))
+    ]
+
+
+def test_offsets_count_characters_beyond_the_bmp_as_one() -> None:
+    lexicon = Lexicon([LexiconEntry("天气", "*", "weak"), LexiconEntry("公园", "*", "weak")])
+    text = "😀😀天气很好𠀀去公园"
+    hits = lexicon.match_text(text)
+    assert [(text[hit.start : hit.end]) for hit in hits] == ["天气", "公园"]
+    assert [hit.span for hit in hits] == [(2, 4), (8, 10)]
 
 
 def test_matches_iterate_in_text_order_with_view_offsets() -> None:
