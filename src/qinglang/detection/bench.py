@@ -181,7 +181,7 @@ def raw_matcher(lexicon: Lexicon) -> Callable[[str], object]:
 def raw_utf16_matcher(lexicon: Lexicon) -> Callable[[str], object]:
     """The stage's own automaton over the raw text's UTF-16 bytes, the way the stage matches
     Chinese: printed beside the str baseline so that the gain from the encoding shows on its own."""
-    find = lexicon.utf16_matcher
+    find = lexicon.matcher.utf16
     return lambda text: find(text.encode("utf-16-le", "surrogatepass"))
 
 

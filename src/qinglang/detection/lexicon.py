@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -26,6 +26,7 @@ from typing import Any
 import ahocorasick_rs
 
 from qinglang.detection import variants as variant_forms
+from qinglang.detection.matcher import PatternMatcher
 from qinglang.detection.normalise import Normalised, normalise, normalise_text
 
 TIERS = ("block", "weak", "allow")
@@ -137,14 +138,14 @@ class Lexicon:
         return list(self._patterns_text)
 
     @property
-    def utf16_matcher(self) -> Callable[[bytes], list[tuple[int, int, int]]]:
-        """The automaton the stage runs over UTF-16-LE bytes (for benchmarks)."""
-        return self._utf16
+    def matcher(self) -> PatternMatcher:
+        """The automata behind :meth:`scan` (for benchmarks and diagnostics)."""
+        return self._matcher
 
     def find(self, view: str) -> list[tuple[int, int, int]]:
         """The automaton's raw matches in a matching view, as (pattern id, start, end) in view
         offsets, before allow phrases and word boundaries are applied (for diagnostics)."""
-        found, shift = self._find(view)
+        found, shift = self._matcher.find(view)
         return [(pattern_id, start >> shift, end >> shift) for pattern_id, start, end in found]
 
     def __iter__(self) -> Iterator[LexiconEntry]:
@@ -221,38 +222,14 @@ class Lexicon:
             )
             for i in order[self._n_plain :]
         ]
-        # Chinese text is matched as UTF-16 code units: two bytes a character instead of UTF-8's
-        # three, so the automaton takes a third fewer steps (6.4 -> 4.6 us a post, and 13 MB for
-        # 100k terms where the str automaton took 34 MB). ASCII text stays one byte a character, in
-        # a second automaton that holds only the ASCII patterns (no other can match ASCII text).
-        self._utf16 = _automaton([p.encode("utf-16-le", "surrogatepass") for p in self._patterns_text])
-        self._ascii_ids = [index for index, p in enumerate(self._patterns_text) if p.isascii()]
-        self._ascii = _automaton([self._patterns_text[index].encode() for index in self._ascii_ids])
+        self._matcher = PatternMatcher(self._patterns_text)
 
     # -- matching -----------------------------------------------------------------------------
-
-    def _find(self, text: str) -> tuple[list[tuple[int, int, int]], int]:
-        """Matches in byte offsets of the encoded view, and the shift that turns them into view
-        offsets (0 for ASCII, 1 for UTF-16 without characters beyond the BMP)."""
-        if not text:
-            return [], 0
-        if text.isascii():
-            ids = self._ascii_ids
-            return [(ids[p], start, end) for p, start, end in self._ascii(text.encode("ascii"))], 0
-        encoded = text.encode("utf-16-le", "surrogatepass")
-        found = self._utf16(encoded)
-        for _, start, _ in found:
-            if start & 1:  # straddles two characters: realign from the next character
-                found = _aligned(self._utf16, encoded, found)
-                break
-        if len(encoded) != 2 * len(text):  # surrogate pairs: code units are not characters
-            return _in_characters(found, text), 0
-        return found, 1
 
     def scan(self, norm: Normalised) -> Matches:
         """Matches in ``norm``, allow-listed ones removed: what the detection cascade uses."""
         text = norm.text
-        found, shift = self._find(text)
+        found, shift = self._matcher.find(text)
         n_plain = self._n_plain
         for pattern_id, _, _ in found:  # a plain loop: max() over the tuples took 3x as long
             if pattern_id >= n_plain:
@@ -336,44 +313,6 @@ class Matches:
                 hit.span  # noqa: B018 - block hits are evidence every time: map them now
             out.append(hit)
         return out
-
-
-def _automaton(patterns: list[bytes]) -> Callable[[bytes], list[tuple[int, int, int]]]:
-    if not patterns:
-        return lambda encoded: []
-    matcher = ahocorasick_rs.BytesAhoCorasick(patterns, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST)
-    return matcher.find_matches_as_indexes
-
-
-def _aligned(
-    find: Callable[[bytes], list[tuple[int, int, int]]], encoded: bytes, found: list[tuple[int, int, int]]
-) -> list[tuple[int, int, int]]:
-    """The matches a character-wise automaton would give, from UTF-16 matches that include some
-    starting mid-character. Such a match is leftmost, so no real match starts before it; the
-    search resumes at the next character boundary, as it would have after a real match ended."""
-    kept: list[tuple[int, int, int]] = []
-    base = 0
-    while True:
-        for index, (_, start, _) in enumerate(found):
-            if start & 1:
-                kept.extend((p, a + base, b + base) for p, a, b in found[:index])
-                base += start + 1
-                found = find(encoded[base:])
-                break
-        else:
-            kept.extend((p, a + base, b + base) for p, a, b in found)
-            return kept
-
-
-def _in_characters(found: list[tuple[int, int, int]], text: str) -> list[tuple[int, int, int]]:
-    """UTF-16 byte offsets to character offsets in a text with characters beyond the BMP."""
-    char_at: list[int] = []  # per code unit, the character it belongs to
-    for index, ch in enumerate(text):
-        char_at.append(index)
-        if ord(ch) > 0xFFFF:
-            char_at.append(index)
-    char_at.append(len(text))
-    return [(p, char_at[start >> 1], char_at[end >> 1]) for p, start, end in found]
 
 
 def _inner_block_patterns(texts: list[str], block_ids: list[int]) -> dict[int, tuple[tuple[int, int, int], ...]]:
