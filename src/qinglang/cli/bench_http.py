@@ -91,10 +91,49 @@ def wait_until_up(base_url: str, server: subprocess.Popen, timeout: float = 30) 
     raise typer.Exit("the server did not start in time")
 
 
+@dataclass(frozen=True)
+class Served:
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user + system) the server and every process it started have used so far:
+        with the requests served it gives CPU per request, which varies far less than requests/s
+        on a machine whose speed drifts. Read from /proc (Linux); None elsewhere."""
+        return cpu_seconds_of_tree(self.pid)
+
+
+def cpu_seconds_of_tree(root: int) -> float | None:
+    proc = Path("/proc")
+    if not (proc / str(root) / "stat").exists():
+        return None
+    parent_of: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # exited while we looked
+            continue
+        # Fields after the command name, which is in parentheses and may hold anything: state,
+        # ppid, ..., then utime, stime and the same for children that have exited and been reaped.
+        fields = stat[stat.rindex(")") + 2 :].split()
+        parent_of[int(entry.name)] = int(fields[1])
+        ticks[int(entry.name)] = sum(int(value) for value in fields[11:15])
+    tree = {root}
+    grown = True
+    while grown:
+        children = {pid for pid, parent in parent_of.items() if parent in tree} - tree
+        tree |= children
+        grown = bool(children)
+    return sum(ticks.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def serving(database_url: str, var_dir: Path, workers: int = 1,
-            environment: dict[str, str] | None = None) -> Iterator[str]:
-    """The service on a free port for the duration of the block; yields its base URL."""
+            environment: dict[str, str] | None = None) -> Iterator[Served]:
+    """The service on a free port for the duration of the block."""
     port = free_port()
     env = {**os.environ, "QINGLANG_DATABASE_URL": database_url, "QINGLANG_VAR_DIR": str(var_dir),
            **(environment or {})}
@@ -106,7 +145,7 @@ def serving(database_url: str, var_dir: Path, workers: int = 1,
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base_url, server)
-        yield base_url
+        yield Served(base_url, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=10)

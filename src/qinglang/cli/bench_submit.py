@@ -9,6 +9,7 @@ import asyncio
 import random
 import statistics
 import tempfile
+import time
 from pathlib import Path
 
 import typer
@@ -45,12 +46,19 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
                 return response.status_code == 201
 
             environment = {"QINGLANG_STREAM_IN_PROCESS": "true" if inspection == "in-process" else "false"}
-            with serving(url, var_dir, workers, environment) as base_url:
-                latencies, failures, elapsed = asyncio.run(load(base_url, requests, concurrency, submit))
+            with serving(url, var_dir, workers, environment) as served:
+                server_before, driver_before = served.cpu_seconds(), time.process_time()
+                latencies, failures, elapsed = asyncio.run(load(served.url, requests, concurrency, submit))
+                server_after, driver_after = served.cpu_seconds(), time.process_time()
         engine = url.split(":", 1)[0]
         typer.echo(f"bench submit  engine={engine} requests={requests} concurrency={concurrency} "
                    f"server_workers={workers if engine != 'sqlite' else 1} inspection={inspection}")
         typer.echo(f"  throughput  {requests / elapsed:,.0f} posts/s  ({failures} failed)")
         typer.echo(f"  latency     {latency_line(latencies)}   mean {statistics.fmean(latencies) * 1000:.1f} ms")
+        if server_before is not None and server_after is not None:
+            # Per post, which drifts far less than posts/s when the machine's speed does.
+            typer.echo(f"  cpu         server {(server_after - server_before) / requests * 1000:.2f} ms per post "
+                       f"(all its processes; the database's own is not counted), this driver "
+                       f"{(driver_after - driver_before) / requests * 1000:.2f} ms")
         if failures:
             raise typer.Exit(1)

@@ -154,10 +154,10 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             var_dir = Path(folder)
             url = database_url or f"sqlite:///{var_dir / 'bench.db'}"
             tokens = prepare_users(url, var_dir, users)
-            with serving(url, var_dir) as base_url:
-                reported = _items(base_url, tokens, items)
+            with serving(url, var_dir) as served:
+                reported = _items(served.url, tokens, items)
                 latencies, failures, elapsed = asyncio.run(
-                    load(base_url, requests, concurrency, _reporting(tokens, reported)))
+                    load(served.url, requests, concurrency, _reporting(tokens, reported)))
             checkpointed, unfolded = _score_reads(url, var_dir, events, reads)
         ordered = sorted(latencies)
         engine = url.split(":", 1)[0]
