@@ -36,7 +36,9 @@ def test_spaced_pinyin_mixed_with_a_character_is_caught_with_the_original_span(
     assert found(small, text) == [("法轮功", "f.a.l.u.n 功")]
 
 
-@pytest.mark.parametrize("spelling", ["falungong", "Fa Lun Gong", "FLG", "法lun gong", "法*轮*功"])
+@pytest.mark.parametrize(
+    "spelling", ["falungong", "Fa Lun Gong", "Falun Gong", "f@lun g0ng", "FLG", "法lun gong", "法*轮*功", "法ˇ轮ˇ功"]
+)
 def test_pinyin_initials_and_separators(small: Lexicon, spelling: str) -> None:
     text = f"转发：{spelling}。"
     assert found(small, text) == [("法轮功", spelling)]
@@ -113,3 +115,12 @@ def test_merged_lexicon_matches_both_sets(curated: Lexicon, small: Lexicon) -> N
         "加微信",
         "child porn",
     }
+
+
+def test_pinyin_variants_group_syllables_into_words_as_writers_do() -> None:
+    from qinglang.detection.variants import pinyin
+
+    assert pinyin("法轮功")[:2] == ["falungong", "fa lun gong"]
+    assert {"falun gong", "fa lungong"} <= set(pinyin("法轮功"))
+    assert len(pinyin("天安门广场")) == 16  # every grouping of five syllables
+    assert len(pinyin("一二三四五六七")) == 2  # past six syllables: joined and spaced only

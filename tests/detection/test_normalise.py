@@ -24,6 +24,7 @@ def original_of(text: str, needle: str) -> str:
         ("法\u200b轮\u200d功", "法轮功"),  # zero-width space and joiner
         ("法\u00ad轮\ufe0f功", "法轮功"),  # soft hyphen, variation selector
         ("法🌸轮功", "法轮功"),
+        ("法ˇ轮ˊ功", "法轮功"),  # tone marks, which Unicode files as modifier letters
         ("發展法輪功", "发展法轮功"),
         ("ＦＵＣＫ", "fuck"),
         ("f.u.c.k", "fuck"),

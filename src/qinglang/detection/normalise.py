@@ -109,7 +109,7 @@ def _build_tables() -> tuple[np.ndarray, str, str, str, dict[int, str]]:
         if cat in ("Cf", "Mn", "Me") or ch in _EXTRA_FILLERS or (cat == "Cc" and ch not in "\t\n\r"):
             fillers.append(cp)
             continue
-        if cat[0] in "PZS" or ch in "\t\n\r":
+        if cat[0] in "PZS" or ch in "\t\n\r" or _is_mark_letter(cp, cat):
             separators.append(cp)
             continue
         if cat in ("Cn", "Co", "Cs"):
@@ -128,6 +128,13 @@ def _build_tables() -> tuple[np.ndarray, str, str, str, dict[int, str]]:
     lut[0xD800:0xE000] = 0xFFFD
     needs_map = np.nonzero(lut != np.arange(_MAX_CODE_POINT, dtype=np.uint32))[0].tolist()
     return lut, _class_from(needs_map), _class_from(fillers), _class_from(separators), expanders
+
+
+def _is_mark_letter(cp: int, category: str) -> bool:
+    """Spacing modifier letters that are marks, not letters, to a reader: tone marks (ˇ ˊ ˋ ˉ),
+    stress and length marks, apostrophe-like primes. Unicode files them as letters (Lm), so they
+    would otherwise hold a term apart (法ˇ轮ˇ功); the ones NFKC maps to a letter (ʰ → h) stay."""
+    return category == "Lm" and 0x2B0 <= cp <= 0x2FF and unicodedata.normalize("NFKC", chr(cp)) == chr(cp)
 
 
 def _fold_char(ch: str, t2s: dict[str, str]) -> str:

@@ -31,7 +31,7 @@ def traditional(term: str, rng: random.Random) -> str | None:
 
 
 def pinyin(term: str, rng: random.Random) -> str | None:
-    spelled = variants.pinyin(term)[rng.randrange(2)] if _has_han(term) else None
+    spelled = rng.choice(variants.pinyin(term)) if _has_han(term) else None
     return spelled.upper() if spelled and rng.random() < 0.3 else spelled
 
 

@@ -17,10 +17,21 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 HOMOPHONES_PER_CHAR = 6
 
 
+# Terms up to this many syllables also get every grouping of their syllables into words.
+GROUPED_SYLLABLES = 6
+
+
 def pinyin(term: str) -> list[str]:
-    """``法轮功`` → ``falungong`` and ``fa lun gong`` (no tones; non-Chinese parts kept)."""
+    """``法轮功`` → ``falungong``, ``fa lun gong``, then the groupings between (``falun gong``,
+    the usual romanisation, and ``fa lungong``) for terms of up to six syllables. No tones;
+    non-Chinese parts kept."""
     syllables = lazy_pinyin(term)
-    return list(dict.fromkeys(["".join(syllables), " ".join(syllables)]))
+    spellings = ["".join(syllables), " ".join(syllables)]
+    if len(syllables) <= GROUPED_SYLLABLES:
+        for cuts in range(1, (1 << (len(syllables) - 1)) - 1):  # a set bit: a space after that syllable
+            spellings.append("".join(
+                syllable + (" " if cuts >> i & 1 else "") for i, syllable in enumerate(syllables)))
+    return list(dict.fromkeys(spellings))
 
 
 def mixed_pinyin(term: str, max_chars: int = 5) -> list[str]:
