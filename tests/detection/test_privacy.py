@@ -44,6 +44,14 @@ def test_identity_number_found_in_text_only_when_valid() -> None:
     assert kinds(f"身份证{VALID_ID[:-1]}1。") == []
 
 
+@pytest.mark.parametrize("joiner", [" ", "-"])
+def test_identity_number_written_in_its_groups_is_found(joiner: str) -> None:
+    grouped = joiner.join((VALID_ID[:6], VALID_ID[6:14], VALID_ID[14:]))
+    assert kinds(f"身份证 {grouped}，") == [("id_number", grouped)]
+    mixed = f"{VALID_ID[:6]} {VALID_ID[6:14]}-{VALID_ID[14:]}"
+    assert kinds(f"身份证 {mixed}") == []  # one separator throughout, as people write it
+
+
 @pytest.mark.parametrize("phone", ["13812345678", "138-1234-5678", "138 1234 5678", "+8613812345678"])
 def test_mobile_numbers(phone: str) -> None:
     assert kinds(f"电话{phone}。") == [("mobile", phone)]

@@ -30,7 +30,10 @@ _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if re.match(f"[{_WIDE_
 _WIDE = re.compile(f"[{_WIDE_CLASS}]")
 _DIGIT = re.compile(r"\d")
 
-_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
+# Also as written in the number's own groups (region, birth date, sequence and check): 110105
+# 19491231 002X, with spaces or dashes.
+_ID = re.compile(r"(?<![0-9A-Za-z])\d{6}([- ]?)\d{8}\1\d{3}[0-9Xx](?![0-9A-Za-z])")
+_ID_SEPARATORS = re.compile("[- ]")
 _MOBILE = re.compile(r"(?<![\d+])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 _CARD = re.compile(r"(?<!\d)(?:\d{4}[- ]){3}\d{4}(?:[- ]?\d{1,3})?(?!\d)|(?<!\d)\d{16,19}(?!\d)")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -119,7 +122,7 @@ def find_pii(text: str) -> list[PiiMatch]:
 def _find_numbers(text: str, found: list[PiiMatch]) -> None:
     taken: list[tuple[int, int]] = []
     for m in _ID.finditer(text):
-        if id_number_valid(m.group()):
+        if id_number_valid(_ID_SEPARATORS.sub("", m.group())):
             found.append(PiiMatch("id_number", m.start(), m.end(), m.group()))
             taken.append(m.span())
     for m in _CARD.finditer(text):
