@@ -37,7 +37,9 @@ def test_spaced_pinyin_mixed_with_a_character_is_caught_with_the_original_span(
 
 
 @pytest.mark.parametrize(
-    "spelling", ["falungong", "Fa Lun Gong", "Falun Gong", "f@lun g0ng", "FLG", "法lun gong", "法*轮*功", "法ˇ轮ˇ功"]
+    "spelling",
+    ["falungong", "Fa Lun Gong", "Falun Gong", "Falun  Gong", "falun-gong", "f@lun g0ng", "FLG", "法lun gong",
+     "法*轮*功", "法ˇ轮ˇ功"],
 )
 def test_pinyin_initials_and_separators(small: Lexicon, spelling: str) -> None:
     text = f"转发：{spelling}。"

@@ -34,6 +34,8 @@ def original_of(text: str, needle: str) -> str:
         ("fuuuuck", "fuck"),
         ("рorn", "porn"),  # Cyrillic р
         ("p0rn", "porn"),
+        ("Falun  Gong", "falun gong"),  # what is left between latin words becomes one space
+        ("falun.-gong", "falun gong"),
         ("①②③", "123"),
         ("哈哈哈哈哈", "哈"),
     ],

@@ -33,14 +33,17 @@ def _removing(pattern: re.Pattern[str], text: str) -> tuple[str, CharMap]:
     return "".join(out), origin
 
 
-def _collapsing(text: str) -> tuple[str, CharMap]:
+def _collapsing(
+    text: str, pattern: re.Pattern[str] = norm_module._COLLAPSE, into: str | None = None
+) -> tuple[str, CharMap]:
+    """Each match becomes one character: ``into``, or the match's first."""
     out: list[str] = []
     origin: CharMap = []
     last = 0
-    for m in norm_module._COLLAPSE.finditer(text):
+    for m in pattern.finditer(text):
         out.append(text[last : m.start()])
         origin.extend((i, i + 1) for i in range(last, m.start()))
-        out.append(text[m.start()])
+        out.append(into or text[m.start()])
         origin.append((m.start(), m.end()))
         last = m.end()
     out.append(text[last:])
@@ -71,6 +74,7 @@ CJK = norm_module._CJK
 # The gap patterns as first written: normalise's own are equivalent but faster spellings.
 CJK_GAP = re.compile(f"{SEP}(?<=[{CJK}]{SEP}){SEP}{{0,5}}(?=[{CJK}])")
 MIXED_GAP = re.compile(f"{SEP}(?<=[{CJK}]{SEP}){SEP}{{0,5}}(?=[a-z0-9])|{SEP}(?<=[a-z0-9]{SEP}){SEP}{{0,5}}(?=[{CJK}])")
+WORD_GAP = re.compile(f"(?<=[a-z]){SEP}+(?=[a-z])")
 FILLERS = re.compile(f"[{norm_module._FILLER_BMP}{norm_module._FILLER_ASTRAL}]")
 SPECIAL = re.compile(f"[{norm_module._SPECIAL_CLASS}]")
 
@@ -95,6 +99,8 @@ def reference(text: str) -> tuple[str, Callable[[int, int], tuple[int, int]]]:
             current, origin = _removing(pattern, current)
             maps.append(origin)
         current = _leet(current)
+        current, origin = _collapsing(current, WORD_GAP, " ")
+        maps.append(origin)
     if norm_module._RUN.search(current) or latin and re.search(r"([a-z])\1", current):
         current, origin = _collapsing(current)
         maps.append(origin)

@@ -16,31 +16,23 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import opencc
 
-_MAX_CODE_POINT = 0x110000
+# The tables keep their underscore names here: the steps below and their tests read them as such.
+from qinglang.detection.normalise_tables import EXPANDER_BMP as _EXPANDER_BMP
+from qinglang.detection.normalise_tables import EXPANDERS as _EXPANDERS
+from qinglang.detection.normalise_tables import FILLER_BMP as _FILLER_BMP
+from qinglang.detection.normalise_tables import LUT as _LUT
+from qinglang.detection.normalise_tables import NEEDS_MAP_BMP as _NEEDS_MAP_BMP
+from qinglang.detection.normalise_tables import SEP_BMP as _SEP_BMP
+from qinglang.detection.normalise_tables import class_from as _class_from
+
 # (output starts, output lengths, input starts, input lengths) of a step's stretches
 _Segments = tuple[list[int], list[int], list[int], list[int]]
 
-# Letters that look like latin ones. Lower-case forms only: text is lower-cased first.
-_HOMOGLYPHS = {
-    # Cyrillic
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
-    "ԛ": "q", "ԝ": "w", "ү": "y", "ɡ": "g", "ɑ": "a", "һ": "h", "ո": "n", "ս": "u",
-    # Greek
-    "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
-    "υ": "u", "χ": "x", "ω": "w", "η": "n", "μ": "u", "ϲ": "c",
-}  # fmt: skip
-
-# i, l and 1 are interchangeable to a reader; folding them into one letter on both the text and
-# the lexicon side lets "sh1t", "shlt" and "shit" meet without guessing which one was meant.
-_SKELETON = {"i": "l"}
 
 # Digits and signs that stand for letters, applied only inside tokens that also hold a latin
 # letter, so that dates, prices and phone numbers stay digits.
@@ -50,111 +42,6 @@ _LEET = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t
 _LEET_CONTEXT = re.compile(r"[a-z0-9@$](?:(?<=[a-z])[0-9@$]|(?<=[0-9@$])[a-z])")
 _LEET_TOKEN = re.compile(r"[a-z0-9@$]+")
 
-# Invisible characters that never carry meaning in a post: removed everywhere.
-_EXTRA_FILLERS = "\u3164\u115f\u1160\u2800\uffa0"
-
-
-def _class_from(code_points: list[int]) -> str:
-    """Build a regex character class body from the BMP part of sorted code points.
-
-    ``re`` compiles BMP classes into a bitmap, while a class with many astral ranges is scanned
-    range by range and was 10x slower, so astral blocks are added coarsely by the callers.
-    """
-    code_points = [cp for cp in code_points if cp < 0x10000]
-    parts: list[str] = []
-    start = prev = None
-    for cp in code_points:
-        if start is None:
-            start = prev = cp
-        elif cp == prev + 1:
-            prev = cp
-        else:
-            parts.append(_range(start, prev))
-            start = prev = cp
-    if start is not None:
-        parts.append(_range(start, prev))
-    return "".join(parts)
-
-
-def _range(lo: int, hi: int) -> str:
-    return re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
-
-
-def _t2s_table() -> dict[str, str]:
-    """Character-level traditional→simplified pairs, taken from OpenCC once.
-
-    Converting char by char (not phrase by phrase) keeps the mapping 1:1, so the offset map stays
-    exact; pairs where OpenCC would change the length are skipped rather than approximated.
-    """
-    converter = opencc.OpenCC("t2s")
-    ranges = list(range(0x3400, 0x4DC0)) + list(range(0x4E00, 0xA000)) + list(range(0xF900, 0xFB00))
-    source = [chr(cp) for cp in ranges]
-    converted = converter.convert("\n".join(source)).split("\n")
-    if len(converted) != len(source):  # the joiner itself was touched: fall back to per char
-        converted = [converter.convert(ch) for ch in source]
-    return {s: t for s, t in zip(source, converted, strict=True) if t != s and len(t) == 1}
-
-
-def _build_tables() -> tuple[np.ndarray, str, str, str, dict[int, str]]:
-    """The code point table, the BMP classes (needs the table, filler, separator) and expanders."""
-    t2s = _t2s_table()
-    lut = np.arange(_MAX_CODE_POINT, dtype=np.uint32)
-    fillers: list[int] = []
-    separators: list[int] = []
-    expanders: dict[int, str] = {}
-    scan = list(range(0x30000)) + list(range(0xE0000, 0xE0200))
-    for cp in scan:
-        ch = chr(cp)
-        cat = unicodedata.category(ch)
-        if cat in ("Cf", "Mn", "Me") or ch in _EXTRA_FILLERS or (cat == "Cc" and ch not in "\t\n\r"):
-            fillers.append(cp)
-            continue
-        if cat[0] in "PZS" or ch in "\t\n\r" or _is_mark_letter(cp, cat):
-            separators.append(cp)
-            continue
-        if cat in ("Cn", "Co", "Cs"):
-            continue
-        folded = unicodedata.normalize("NFKC", ch)
-        if len(folded) > 1:
-            if any(c.isalnum() for c in folded):
-                expanders[cp] = _fold_string(folded, t2s)
-            else:
-                separators.append(cp)
-            continue
-        target = _fold_char(folded, t2s)
-        if target != ch:
-            lut[cp] = ord(target)
-    # Lone surrogates (they turn up in scraped JSON) cannot be encoded for the matcher.
-    lut[0xD800:0xE000] = 0xFFFD
-    needs_map = np.nonzero(lut != np.arange(_MAX_CODE_POINT, dtype=np.uint32))[0].tolist()
-    return lut, _class_from(needs_map), _class_from(fillers), _class_from(separators), expanders
-
-
-def _is_mark_letter(cp: int, category: str) -> bool:
-    """Spacing modifier letters that are marks, not letters, to a reader: tone marks (ˇ ˊ ˋ ˉ),
-    stress and length marks, apostrophe-like primes. Unicode files them as letters (Lm), so they
-    would otherwise hold a term apart (法ˇ轮ˇ功); the ones NFKC maps to a letter (ʰ → h) stay."""
-    return category == "Lm" and 0x2B0 <= cp <= 0x2FF and unicodedata.normalize("NFKC", chr(cp)) == chr(cp)
-
-
-def _fold_char(ch: str, t2s: dict[str, str]) -> str:
-    lowered = ch.lower()
-    if len(lowered) == 1:
-        ch = lowered
-    decomposed = unicodedata.normalize("NFKD", ch)
-    if len(decomposed) > 1 and decomposed[0].isascii() and decomposed[0].isalpha():
-        ch = decomposed[0].lower()  # é, ü → plain letter: accents are a cheap way round a blocklist
-    ch = _HOMOGLYPHS.get(ch, ch)
-    ch = t2s.get(ch, ch)
-    return _SKELETON.get(ch, ch)
-
-
-def _fold_string(s: str, t2s: dict[str, str]) -> str:
-    return "".join(_fold_char(c, t2s) for c in s)
-
-
-_LUT, _NEEDS_MAP_BMP, _FILLER_BMP, _SEP_BMP, _EXPANDERS = _build_tables()
-_EXPANDER_BMP = _class_from(sorted(_EXPANDERS))
 # Astral blocks, given coarsely (see _class_from): mathematical alphanumerics, enclosed
 # alphanumerics, CJK compatibility ideographs; tag characters; emoji and pictographs.
 _ENCLOSED_ALNUM = "\U0001f100-\U0001f1ff"
@@ -183,6 +70,9 @@ _MIXED_GAP = re.compile(
 # ordinary English keeps its spaces and words stay apart.
 _LATIN = re.compile("[a-z]")
 _SPACED_LETTERS = re.compile(f"{_SEP}(?<=[a-z]{_SEP})(?<![a-z0-9][a-z]{_SEP}){_SEP}{{0,2}}(?=[a-z](?![a-z0-9]))")
+# What is left between two latin words becomes one space ("falun  gong", "child-porn"), after
+# leet has turned the @ and $ inside words into letters. Captured, so a run maps to its one space.
+_WORD_GAP = re.compile(f"(?<=[a-z])({_SEP}+)(?=[a-z])")
 # Latin letters repeated twice or more fold to one ("fuuuck", and "free" → "fre" on both sides);
 # other characters only from three on, since doubled characters (妈妈, 天天) are ordinary words.
 _RUN = re.compile(r"(.)\1\1", re.DOTALL)
@@ -384,6 +274,7 @@ def _finish(text: str, current: str, steps: list[_Step], latin: bool) -> Normali
         current = _apply(_MIXED_GAP, "", current, steps)
         if _LEET_CONTEXT.search(current):
             current = _LEET_TOKEN.sub(_leet_token, current)  # one to one: no offset step
+        current = _apply(_WORD_GAP, " ", current, steps)
     if _RUN.search(current) or latin and _LATIN_DOUBLE.search(current):
         current = _apply(_COLLAPSE, _first_char, current, steps)
     return Normalised(text, current, steps)
