@@ -100,3 +100,22 @@ def test_redact_masks_exactly_the_spans() -> None:
 
 def test_plain_text_has_no_pii() -> None:
     assert find_pii("今天2024年12月31日，价格199元，第3名，共88人参加。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("邮箱 alice (at) example (dot) com", ("email", "alice (at) example (dot) com")),
+        ("mail: Bob[AT]mail.qq.com", ("email", "Bob[AT]mail.qq.com")),
+        ("手机一三九一二三四五六七八", ("mobile", "一三九一二三四五六七八")),
+        ("电话幺三八零零零零幺二三四", ("mobile", "幺三八零零零零幺二三四")),
+    ],
+)
+def test_contact_details_spelled_out_are_found(text: str, found: tuple[str, str]) -> None:
+    assert kinds(text) == [found]
+
+
+@pytest.mark.parametrize("text", ["look at this dot com bubble", "一二三四五六七八九十", "我们三四个人去"])
+def test_ordinary_words_that_look_like_spelled_contacts_are_not(text: str) -> None:
+    assert kinds(text) == []
+

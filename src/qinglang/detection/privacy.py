@@ -28,6 +28,14 @@ _PROVINCES = frozenset(_PROVINCE_CODES.split())
 _WIDE_CLASS = "\uff10-\uff19\uff20-\uff3a\uff41-\uff5a"
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if re.match(f"[{_WIDE_CLASS}]", chr(cp))}
 _WIDE = re.compile(f"[{_WIDE_CLASS}]")
+# Digits spelled as Chinese numerals (一三九…, 幺 for one as read out in phone numbers, the formal
+# 壹贰叁…), folded one to one as well, but only where seven or more stand in a row: shorter runs
+# are ordinary words (一二三, 三四个), and no number worth finding is that short.
+_CN_DIGITS = str.maketrans({**dict.fromkeys("〇零", "0"), **dict.fromkeys("一幺壹", "1"),
+                            **dict.fromkeys("二贰", "2"), **dict.fromkeys("三叁", "3"), "四": "4", "肆": "4",
+                            "五": "5", "伍": "5", "六": "6", "陆": "6", "七": "7", "柒": "7", "八": "8",
+                            "捌": "8", "九": "9", "玖": "9"})  # fmt: skip
+_CN_DIGIT_RUN = re.compile("[〇零一幺壹二贰三叁四肆五伍六陆七柒八捌九玖]{7,}")
 _DIGIT = re.compile(r"\d")
 
 # Also as written in the number's own groups (region, birth date, sequence and check): 110105
@@ -37,6 +45,12 @@ _ID_SEPARATORS = re.compile("[- ]")
 _MOBILE = re.compile(r"(?<![\d+])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 _CARD = re.compile(r"(?<!\d)(?:\d{4}[- ]){3}\d{4}(?:[- ]?\d{1,3})?(?!\d)|(?<!\d)\d{16,19}(?!\d)")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# The same spelled out to dodge address scrapers and filters: alice (at) example (dot) com, with
+# round, square or curly brackets. A bare " at " is left alone: it is ordinary English.
+_AT = r"\s*[(\[{（]\s*at\s*[)\]}）]\s*"
+_DOT = r"(?:\s*[(\[{（]\s*dot\s*[)\]}）]\s*|\.)"
+_SPELLED_EMAIL = re.compile(f"[A-Za-z0-9._%+-]+{_AT}[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}[A-Za-z]{{2,}}", re.I)
+_SPELLED_AT = re.compile(_AT, re.I)
 _PLATE = re.compile(
     "[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
     r"[A-HJ-NP-Z][·• ]?(?=[A-HJ-NP-Z0-9]{0,5}\d)"  # at least one digit after the city letter
@@ -101,6 +115,8 @@ def find_pii(text: str) -> list[PiiMatch]:
     """All PII in ``text``, spans in ``text``'s own indices, sorted by start."""
     if _WIDE.search(text):
         text = text.translate(_WIDTH)
+    if _CN_DIGIT_RUN.search(text):
+        text = _CN_DIGIT_RUN.sub(lambda run: run.group().translate(_CN_DIGITS), text)
     found: list[PiiMatch] = []
     if _DIGIT.search(text):
         _find_numbers(text, found)
@@ -108,6 +124,9 @@ def find_pii(text: str) -> list[PiiMatch]:
             found.append(PiiMatch("plate", m.start(), m.end(), m.group()))
     if "@" in text:
         for m in _EMAIL.finditer(text):
+            found.append(PiiMatch("email", m.start(), m.end(), m.group()))
+    if _SPELLED_AT.search(text):
+        for m in _SPELLED_EMAIL.finditer(text):
             found.append(PiiMatch("email", m.start(), m.end(), m.group()))
     if _ADDRESS_HINT.search(text):
         for m in _ADDRESS.finditer(text):
