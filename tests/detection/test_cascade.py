@@ -31,6 +31,27 @@ def test_block_term_flags_with_evidence_on_the_original_text(detector: Detector)
     )  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("你这个傻逼，滚出去", "illegal.insult_slander"),  # personal abuse the trained models scored ~0.5
+        ("这个人就是个人渣", "illegal.insult_slander"),
+        ("我要炸掉学校", "illegal.violence"),
+        ("出售仿真枪 包邮", "illegal.violence"),
+        ("加入圣战吧", "illegal.terrorism"),
+        ("窒息游戏 挑战一下", "bad.minor_harm"),
+        ("未成年人喝酒抽烟真酷", "bad.minor_harm"),
+    ],
+)
+def test_curated_lists_flag_what_they_name_without_a_model(detector: Detector, text: str, category: str) -> None:
+    assert category in detector.detect(text).flags
+
+
+@pytest.mark.parametrize("text", ["玉米的杂种优势很明显", "六道轮回中的畜生道", "固体废物处理厂", "枪支管理法"])
+def test_ordinary_uses_of_listed_words_do_not_flag(detector: Detector, text: str) -> None:
+    assert detector.detect(text).flags == []
+
+
 def test_scores_hold_every_covered_category(detector: Detector) -> None:
     scores = detector.detect("今天天气不错").scores
     assert set(scores) == set(detector.categories)
