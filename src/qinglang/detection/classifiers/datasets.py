@@ -91,11 +91,21 @@ SOURCES: dict[tuple[str, str], tuple[Source, ...]] = {
 # opinion, in neither class, scored like rumours (13% of COLD's harmless comments reached 0.85).
 # Harmless comments of the insult sets fill that gap. Only their train and val rows are read,
 # with the splits the insult heads use, so no insult test item is trained on by either head.
+# English insult has the mirror problem: Davidson's tweets are 83% abusive and its few harmless
+# ones are tweets too, so a plain question with "you" in it ("What do you think about the new
+# policy?") scored 0.70 and was flagged. Headlines and political statements, abusive almost
+# never, are lent the same way (with the splits their own heads use).
 ORDINARY_NEGATIVES: dict[tuple[str, str], dict[str, tuple[Source, ...]]] = {
     (FALSE_INFO, "zh"): {
         "weibo21": (
             Source("cold", lambda r: False, keep=lambda r: r["label"] == "safe"),
             Source("swsr", lambda r: False, (70, 15), group_key="weibo_id", keep=lambda r: r["label"] == "not_sexist"),
+        ),
+    },
+    (INSULT, "en"): {
+        "davidson-hate-en": (
+            Source("clickbait-chakraborty-en", lambda r: False, (70, 15)),
+            Source("liar", lambda r: False),
         ),
     },
 }

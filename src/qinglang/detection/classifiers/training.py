@@ -19,6 +19,7 @@ from qinglang.detection.classifiers.datasets import (
     CLASSIFIER_CATEGORIES,
     CLICKBAIT,
     FALSE_INFO,
+    INSULT,
     LANGS,
     SOURCES,
     Example,
@@ -63,6 +64,8 @@ TITLE_NGRAMS = {"zh": False, "en": True}
 # 0.3 and 1 that kept weibo21's validation AUC within 0.001 of training without them (0.9663:
 # 0.9661 at 0.1, 0.9631 at 0.3); ordinary validation posts at >= 0.95 fell from 3.6% to 0.17%.
 ORDINARY_WEIGHT = 0.1
+# Per head where it differs (see _extra_rows).
+ORDINARY_WEIGHTS = {(INSULT, "en"): 0.3}
 # Scores at which the policy queues and holds a post: ordinary validation posts reaching them
 # are reported as the false positives the extra negatives are there to prevent.
 ORDINARY_CHECK_SCORES = (0.85, 0.95)
@@ -119,12 +122,19 @@ def _design(examples: Sequence[Example], lang: str, clickbait: bool, idf: np.nda
 
 
 def _fit(
-    train: Sequence[Example], val: Sequence[Example], lang: str, clickbait: bool, seed: int, idf: np.ndarray, name: str
+    train: Sequence[Example], val: Sequence[Example], lang: str, clickbait: bool, seed: int, idf: np.ndarray, name: str,
+    extra: tuple[list[Example], float] | None = None,
 ) -> SubModel:
-    """Logistic regression; C chosen by validation AUC of the weights as shipped."""
+    """Logistic regression; C chosen by validation AUC of the weights as shipped. ``extra``:
+    more training rows (ordinary texts as negatives) and the weight each of them carries."""
     from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
+    weights = np.ones(len(train))
+    if extra is not None:
+        rows, weight = extra
+        train = [*train, *rows]
+        weights = np.concatenate([weights, np.full(len(rows), weight)])
     x_tr, d_tr = _design(train, lang, clickbait, idf)
     x_va, d_va = _design(val, lang, clickbait, idf)
     y_tr = np.array([ex.label for ex in train])
@@ -133,7 +143,7 @@ def _fit(
     best: SubModel | None = None
     for c in C_GRID:
         model = LogisticRegression(C=c, solver="liblinear", intercept_scaling=10.0, random_state=seed, max_iter=2000)
-        model.fit(design_tr, y_tr)
+        model.fit(design_tr, y_tr, sample_weight=weights)
         coef = model.coef_[0]
         # Judge the weights as they will ship: float16 for the hashed block.
         hashed = coef[: x_tr.shape[1]].astype(np.float16).astype(np.float32)
@@ -202,6 +212,18 @@ def _extra_negatives(own: Sequence[Example], ordinary: Sequence[Example], lang: 
     return [_blocks(ex, lang) for ex in rows], [0] * len(rows), [ex.weight * weight for ex in rows]
 
 
+def _extra_rows(
+    own: Sequence[Example], ordinary: Sequence[Example], share: float
+) -> tuple[list[Example], float] | None:
+    """As ``_extra_negatives``, for the hashed sub-models: the ordinary train rows and the weight
+    each carries, so that together they weigh ``share`` times the source's negative train rows."""
+    rows = [ex for ex in ordinary if ex.split == "train"]
+    if not rows:
+        return None
+    own_negative = sum(ex.weight for ex in own if ex.split == "train" and ex.label == 0)
+    return rows, share * own_negative / len(rows)
+
+
 def _text_head(
     cat: str,
     lang: str,
@@ -257,6 +279,9 @@ def _text_head(
                 seed,
                 idf,
                 name,
+                extra=_extra_rows(
+                    own, ordinary.get(source.folder, []), ORDINARY_WEIGHTS.get((cat, lang), ORDINARY_WEIGHT)
+                ),
             )
             subs.append(sub)
             models.append(lambda rows, sub=sub: _text_margins([sub], rows, lang, idf)[:, 0])
