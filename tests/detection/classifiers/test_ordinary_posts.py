@@ -1,4 +1,4 @@
-"""Ordinary posts must not look like rumours: the false-information model's extra negatives."""
+"""Ordinary texts must not look like rumours or abuse: the extra negatives lent to three heads."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import yaml
 
 from qinglang.detection.classifiers.datasets import (
     FALSE_INFO,
+    INSULT,
     available,
     find_data_dir,
     load_ordinary_negatives,
@@ -70,9 +71,13 @@ def test_ordinary_negatives_never_include_test_rows_or_task_texts(synthetic_data
     assert not cold_offensive & {ex.text for ex in rows}
 
 
-def test_trained_head_records_its_ordinary_negatives(synthetic_weights: Path) -> None:
+def test_trained_heads_record_their_ordinary_negatives(synthetic_weights: Path) -> None:
     meta = orjson.loads((synthetic_weights / "meta.json").read_bytes())
-    info = meta["heads"][FALSE_INFO]["zh"]["ordinary_negatives"]
-    assert info["train"] > 0 and info["val"] > 0
-    assert set(info["val_share_at_or_above"]) == {"0.85", "0.95"}
-    assert "ordinary_negatives" not in meta["heads"][FALSE_INFO]["en"]
+    lent = {(FALSE_INFO, "zh"): {"cold", "swsr"}, (FALSE_INFO, "en"): {"davidson-hate-en"},
+            (INSULT, "en"): {"clickbait-chakraborty-en", "liar"}}  # fmt: skip
+    for (category, lang), sources in lent.items():
+        info = meta["heads"][category][lang]["ordinary_negatives"]
+        assert info["train"] > 0 and info["val"] > 0, (category, lang)
+        assert set(info["val_share_at_or_above"]) == {"0.85", "0.95"}
+        assert {source for names in info["sources"].values() for source in names} == sources
+    assert "ordinary_negatives" not in meta["heads"][INSULT]["zh"]

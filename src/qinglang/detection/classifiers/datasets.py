@@ -102,6 +102,11 @@ ORDINARY_NEGATIVES: dict[tuple[str, str], dict[str, tuple[Source, ...]]] = {
             Source("swsr", lambda r: False, (70, 15), group_key="weibo_id", keep=lambda r: r["label"] == "not_sexist"),
         ),
     },
+    (FALSE_INFO, "en"): {
+        "constraint-covid-en": (
+            Source("davidson-hate-en", lambda r: False, (70, 15), keep=lambda r: r["label"] == "neither"),
+        ),
+    },
     (INSULT, "en"): {
         "davidson-hate-en": (
             Source("clickbait-chakraborty-en", lambda r: False, (70, 15)),
