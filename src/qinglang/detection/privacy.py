@@ -115,8 +115,7 @@ def find_pii(text: str) -> list[PiiMatch]:
     """All PII in ``text``, spans in ``text``'s own indices, sorted by start."""
     if _WIDE.search(text):
         text = text.translate(_WIDTH)
-    if _CN_DIGIT_RUN.search(text):
-        text = _CN_DIGIT_RUN.sub(lambda run: run.group().translate(_CN_DIGITS), text)
+    text = _CN_DIGIT_RUN.sub(_as_digits, text)
     found: list[PiiMatch] = []
     if _DIGIT.search(text):
         _find_numbers(text, found)
@@ -136,6 +135,10 @@ def find_pii(text: str) -> list[PiiMatch]:
                 found.append(PiiMatch("address", start, m.end(), text[start : m.end()]))
     found.sort(key=lambda p: (p.start, -p.end))
     return found
+
+
+def _as_digits(run: re.Match[str]) -> str:
+    return run.group().translate(_CN_DIGITS)
 
 
 def _find_numbers(text: str, found: list[PiiMatch]) -> None:

@@ -64,7 +64,7 @@ TITLE_NGRAMS = {"zh": False, "en": True}
 # 0.3 and 1 that kept weibo21's validation AUC within 0.001 of training without them (0.9663:
 # 0.9661 at 0.1, 0.9631 at 0.3); ordinary validation posts at >= 0.95 fell from 3.6% to 0.17%.
 ORDINARY_WEIGHT = 0.1
-# Per head where it differs. English insult: of 0.1 and 0.3, 0.3 took harmless sentences that
+# Per head where it differs (``_borrowed_rows``). English insult: of 0.1 and 0.3, 0.3 took harmless sentences that
 # address someone furthest from the flag for 0.0003 of Davidson's validation AUC (MODEL_CARD.md).
 ORDINARY_WEIGHTS = {(INSULT, "en"): 0.3}
 # Scores at which the policy queues and holds a post: ordinary validation posts reaching them
@@ -124,18 +124,18 @@ def _design(examples: Sequence[Example], lang: str, clickbait: bool, idf: np.nda
 
 def _fit(
     train: Sequence[Example], val: Sequence[Example], lang: str, clickbait: bool, seed: int, idf: np.ndarray, name: str,
-    extra: tuple[list[Example], float] | None = None,
+    extra: tuple[list[Example], list[float]] | None = None,
 ) -> SubModel:
     """Logistic regression; C chosen by validation AUC of the weights as shipped. ``extra``:
-    more training rows (ordinary texts as negatives) and the weight each of them carries."""
+    more training rows (ordinary texts as negatives) and their sample weights."""
     from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
     weights = np.ones(len(train))
     if extra is not None:
-        rows, weight = extra
+        rows, row_weights = extra
         train = [*train, *rows]
-        weights = np.concatenate([weights, np.full(len(rows), weight)])
+        weights = np.concatenate([weights, np.asarray(row_weights)])
     x_tr, d_tr = _design(train, lang, clickbait, idf)
     x_va, d_va = _design(val, lang, clickbait, idf)
     y_tr = np.array([ex.label for ex in train])
@@ -201,28 +201,18 @@ def _blocks(ex: Example, lang: str) -> Blocks:
     return text_blocks(prepare(ex.text, ex.title)[2], KEY_SPECS[lang])
 
 
-def _extra_negatives(own: Sequence[Example], ordinary: Sequence[Example], lang: str) -> tuple[Any, ...] | None:
-    """Train rows of ordinary posts, weighing ``ORDINARY_WEIGHT`` times the source's own
-    negative training rows in all: enough to teach that chit-chat is not a rumour, too little
-    to outweigh the news reports the source contrasts its rumours with."""
-    rows = [ex for ex in ordinary if ex.split == "train"]
-    if not rows:
-        return None
-    own_negative = sum(ex.weight for ex in own if ex.split == "train" and ex.label == 0)
-    weight = ORDINARY_WEIGHT * own_negative / sum(ex.weight for ex in rows)
-    return [_blocks(ex, lang) for ex in rows], [0] * len(rows), [ex.weight * weight for ex in rows]
-
-
-def _extra_rows(
+def _borrowed_rows(
     own: Sequence[Example], ordinary: Sequence[Example], share: float
-) -> tuple[list[Example], float] | None:
-    """As ``_extra_negatives``, for the hashed sub-models: the ordinary train rows and the weight
-    each carries, so that together they weigh ``share`` times the source's negative train rows."""
+) -> tuple[list[Example], list[float]] | None:
+    """Train rows of ordinary texts and their sample weights, weighing ``share`` times the
+    source's own negative training rows in all: enough to teach that chit-chat is not a rumour
+    (or an insult), too little to outweigh what the source contrasts its positives with."""
     rows = [ex for ex in ordinary if ex.split == "train"]
     if not rows:
         return None
     own_negative = sum(ex.weight for ex in own if ex.split == "train" and ex.label == 0)
-    return rows, share * own_negative / len(rows)
+    scale = share * own_negative / sum(ex.weight for ex in rows)
+    return rows, [ex.weight * scale for ex in rows]
 
 
 def _text_head(
@@ -253,8 +243,13 @@ def _text_head(
     for source in sources:
         own = [ex for ex in examples if ex.source == source.folder]
         name = f"{cat}:{source.folder}"
+        share = ORDINARY_WEIGHTS.get((cat, lang), ORDINARY_WEIGHT)
+        borrowed = _borrowed_rows(own, ordinary.get(source.folder, []), share)
         if cat in VOCAB_CATEGORIES:
-            extra = _extra_negatives(own, ordinary.get(source.folder, []), lang)
+            extra = None
+            if borrowed is not None:
+                rows, weights = borrowed
+                extra = ([_blocks(ex, lang) for ex in rows], [0] * len(rows), weights)
             fit = fit_source(
                 name, _source_split(own, "train", lang), _source_split(own, "val", lang), seed, extra=extra
             )
@@ -280,9 +275,7 @@ def _text_head(
                 seed,
                 idf,
                 name,
-                extra=_extra_rows(
-                    own, ordinary.get(source.folder, []), ORDINARY_WEIGHTS.get((cat, lang), ORDINARY_WEIGHT)
-                ),
+                extra=borrowed,
             )
             subs.append(sub)
             models.append(lambda rows, sub=sub: _text_margins([sub], rows, lang, idf)[:, 0])
