@@ -1,5 +1,8 @@
 """Embedded periodic work (R9.5, R14.4): one tick advances pending re-review jobs."""
 
+import subprocess
+import sys
+
 from qinglang import scheduler
 from qinglang.db import make_sessionmaker
 from qinglang.review import tasks
@@ -20,3 +23,24 @@ def test_a_tick_runs_pending_rereview_jobs(client, db, runtime) -> None:
     db.commit()
     db.expire_all()
     assert tasks.get_job(db, job.id).status == "done"
+
+
+def test_the_first_tick_in_a_serving_process_imports_nothing(tmp_path) -> None:
+    # A tick runs in a thread of the API process; an import there holds the interpreter lock for
+    # tens of milliseconds and shows up as a latency spike on every request in flight.
+    probe = (
+        "import sys\n"
+        "from qinglang.app import create_app\n"
+        "from qinglang.cli.database import migrate_database\n"
+        "from qinglang.scheduler import tick\n"
+        "from qinglang.settings import Settings\n"
+        f"settings = Settings(database_url='sqlite:///{tmp_path / 'tick.db'}', var_dir=r'{tmp_path}')\n"
+        "migrate_database(settings)\n"
+        "app = create_app(settings)\n"
+        "before = set(sys.modules)\n"
+        "tick(app.state.runtime)\n"
+        "print(sorted(set(sys.modules) - before))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"

@@ -12,6 +12,12 @@ from __future__ import annotations
 import logging
 import threading
 
+# At import, not in the first tick: these pull in httpx and more (~50 ms of CPU), which inside a
+# serving process would stall every request in flight once, a few seconds after start.
+from qinglang.authority import tasks as authority_tasks
+from qinglang.complaints import service as complaints_service
+from qinglang.db import transaction
+from qinglang.review import tasks as review_tasks
 from qinglang.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -19,11 +25,6 @@ BATCHES_PER_TICK = 5
 
 
 def tick(runtime: Runtime) -> None:
-    from qinglang.authority import tasks as authority_tasks
-    from qinglang.complaints import service as complaints_service
-    from qinglang.db import transaction
-    from qinglang.review import tasks as review_tasks
-
     try:
         authority_tasks.deliver_pending(runtime.sessions)
     except Exception:  # one failing task must not stop the others; the next tick retries
