@@ -87,6 +87,16 @@ def test_spam_contact_patterns_and_flooding(detector: Detector) -> None:
     assert "platform.spam" not in detector.detect("哈哈哈，太好笑了", kind="danmaku").flags
 
 
+def test_a_handle_with_several_sales_words_is_an_advert(detector: Detector) -> None:
+    advert = detector.detect("加V：abc123456 日结返利")
+    assert "platform.spam" in advert.flags
+    words = {span.start for span in advert.evidence
+             if span.category == "platform.spam" and span.detail == "pattern:advert_word"}
+    assert words == {13, 15}  # both sales words are evidence, not only the first
+    # Sales words with no way to reach a seller are not.
+    assert "platform.spam" not in detector.detect("今天超市搞优惠，大家赶紧下单").flags
+
+
 def test_identical_danmaku_repeated_in_a_batch_are_flooding(detector: Detector) -> None:
     items: list[dict[str, Any]] = [{"text": "前方高能", "kind": "danmaku"} for _ in range(4)]
     items.append({"text": "前方高能", "kind": "post"})

@@ -29,6 +29,7 @@ _FLOOD_SCORE = 0.6
 _CONTACT_SCORE = 0.35
 _URL_SCORE = 0.2
 _ADVERT_SCORE = 0.1
+_ADVERT_WORDS_COUNTED = 3  # distinct sales words that raise the score; more say nothing new
 # Short items (danmaku, replies) are where flooding happens; a long post quoting a slogan is not.
 FLOOD_KINDS = frozenset({"danmaku", "reply", "message"})
 
@@ -54,9 +55,11 @@ def spam_signals(text: str) -> list[SpamSignal]:
             m = pattern.search(text)
             if m:
                 out.append(SpamSignal(f"contact:{name}", m.start(), m.end()))
-    m = _ADVERT.search(text)
-    if m:
-        out.append(SpamSignal("advert_word", m.start(), m.end()))
+    seen_words: set[str] = set()
+    for m in _ADVERT.finditer(text):
+        if m.group() not in seen_words and len(seen_words) < _ADVERT_WORDS_COUNTED:
+            seen_words.add(m.group())
+            out.append(SpamSignal("advert_word", m.start(), m.end()))
     return out
 
 
@@ -72,6 +75,9 @@ def spam_score(signals: list[SpamSignal], kind: str = "post", has_phone: bool = 
         keep *= 1.0 - _CONTACT_SCORE
     if "contact:url" in reasons:
         keep *= 1.0 - _URL_SCORE
-    if "advert_word" in reasons and (contacts or "contact:url" in reasons):
-        keep *= 1.0 - _ADVERT_SCORE * 2  # an offer plus a way to reach the seller
+    if contacts or "contact:url" in reasons:
+        # An offer plus a way to reach the seller; each further sales word makes it surer (one
+        # word such as 咨询 next to a handle is not yet an advert, two such as 日结 返利 are).
+        for _ in range(sum(1 for s in signals if s.reason == "advert_word")):
+            keep *= 1.0 - _ADVERT_SCORE * 2
     return 1.0 - keep
