@@ -57,9 +57,11 @@ def spam_signals(text: str) -> list[SpamSignal]:
                 out.append(SpamSignal(f"contact:{name}", m.start(), m.end()))
     seen_words: set[str] = set()
     for m in _ADVERT.finditer(text):
-        if m.group() not in seen_words and len(seen_words) < _ADVERT_WORDS_COUNTED:
+        if m.group() not in seen_words:
             seen_words.add(m.group())
             out.append(SpamSignal("advert_word", m.start(), m.end()))
+            if len(seen_words) == _ADVERT_WORDS_COUNTED:
+                break
     return out
 
 
@@ -76,8 +78,8 @@ def spam_score(signals: list[SpamSignal], kind: str = "post", has_phone: bool = 
     if "contact:url" in reasons:
         keep *= 1.0 - _URL_SCORE
     if contacts or "contact:url" in reasons:
-        # An offer plus a way to reach the seller; each further sales word makes it surer (one
-        # word such as 咨询 next to a handle is not yet an advert, two such as 日结 返利 are).
+        # An offer plus a way to reach the seller; each further sales word makes it surer: a
+        # handle with one word (咨询 is common) stays under the flag line, with two it crosses.
         for _ in range(sum(1 for s in signals if s.reason == "advert_word")):
             keep *= 1.0 - _ADVERT_SCORE * 2
     return 1.0 - keep
